@@ -1,0 +1,26 @@
+//! `assetronics-local`: the whole API on 127.0.0.1:${PORT:-3000}, no AWS account needed.
+
+use std::sync::Arc;
+
+use shared::clock::SystemClock;
+use shared::config::ApiConfig;
+use shared::http::AppState;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    shared::telemetry::init_text();
+    let config = ApiConfig::local_from_env();
+    let store = assetronics_local::store_from_env().await?;
+    let clock = Arc::new(SystemClock);
+    if std::env::var("SEED").as_deref() != Ok("0") {
+        let token = assetronics_local::seed_demo(store.as_ref(), clock.as_ref(), &config.jwt_secret).await?;
+        println!("Demo tenant `{}` ready. Admin token (30 days):\n\n{token}\n", assetronics_local::DEMO_TENANT);
+        println!("Try: curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:3000/api/v1/workflows\n");
+    }
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let app = assetronics_local::app(AppState::new(store, &config, clock), &config);
+    axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap_or(()) }).await?;
+    Ok(())
+}

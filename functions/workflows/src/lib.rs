@@ -1,0 +1,540 @@
+//! The workflows route group: create, read, list, change and walk workflows (contract §3).
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+use shared::domain::audit::{AuditEntry, TargetType};
+use shared::domain::caller::{Caller, Role, WorkflowAction};
+use shared::domain::template::Template;
+use shared::domain::validation::{Email, FieldErrors, Team, text_within};
+use shared::domain::workflow::{
+    CUSTOM_WORKFLOW_DAYS, Priority, StepDraft, TransitionError, TriggeredBy, Workflow, WorkflowDraft, WorkflowPatch,
+    WorkflowStatus, WorkflowType,
+};
+use shared::http::extract::{ApiJson, ApiQuery, IdPath, IfMatch, TenantCaller, WriterCaller};
+use shared::http::openapi::Problems;
+use shared::http::response::{ListData, page, versioned, whole_list};
+use shared::http::{AppError, AppState};
+use shared::ports::{WorkflowFilter, WorkflowQuery};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/workflows", get(list_workflows).post(create_custom))
+        .route("/api/v1/workflows/from-template", post(create_from_template))
+        .route("/api/v1/workflows/{id}", get(get_workflow).patch(update_workflow))
+        .route("/api/v1/workflows/{id}/start", post(start))
+        .route("/api/v1/workflows/{id}/advance", post(advance))
+        .route("/api/v1/workflows/{id}/complete", post(complete))
+        .route("/api/v1/workflows/{id}/cancel", post(cancel))
+        .route("/api/v1/workflows/{id}/history", get(history))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        list_workflows, create_custom, create_from_template, get_workflow, update_workflow, start, advance,
+        complete, cancel, history
+    ),
+    components(schemas(Workflow, NewWorkflowRequest, StepRequest, PatchRequest, AdvanceRequest, CancelRequest, EmptyRequest, AuditEntry, shared::http::error::Problem)),
+    tags((name = "workflows", description = "Workflows and their steps"))
+)]
+struct WorkflowsApi;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    WorkflowsApi::openapi()
+}
+
+/// The body of both create routes. `from-template` takes `template_key` and no `workflow_type`
+/// or `steps`; `POST /workflows` takes `title`, `workflow_type` and `steps` and no `template_key`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct NewWorkflowRequest {
+    template_key: Option<String>,
+    title: Option<String>,
+    workflow_type: Option<WorkflowType>,
+    steps: Option<Vec<StepRequest>>,
+    description: Option<String>,
+    priority: Option<Priority>,
+    due_date: Option<NaiveDate>,
+    scheduled_start: Option<NaiveDate>,
+    assigned_to: Option<Email>,
+    team: Option<Team>,
+    employee_id: Option<Uuid>,
+    asset_id: Option<Uuid>,
+    #[schema(value_type = Option<Object>)]
+    metadata: Option<Map<String, Value>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct StepRequest {
+    name: String,
+    description: Option<String>,
+    instructions: Option<String>,
+}
+
+impl NewWorkflowRequest {
+    fn into_template_draft(self) -> Result<WorkflowDraft, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        for (field, present) in [("workflow_type", self.workflow_type.is_some()), ("steps", self.steps.is_some())] {
+            if present {
+                errors.add(field, "comes from the template and cannot be given");
+            }
+        }
+        let template = match self.template_key.as_deref() {
+            None => {
+                errors.add("template_key", "is required");
+                None
+            }
+            Some(key) => Template::find(key).or_else(|| {
+                errors.add("template_key", format!("no template with key {key}"));
+                None
+            }),
+        };
+        errors.into_result()?;
+        let template = template.expect("checked above");
+        let mut draft = WorkflowDraft::from_template(template, TriggeredBy::Template);
+        if let Some(title) = self.title.clone() {
+            draft.title = title;
+        }
+        if let Some(description) = self.description.clone() {
+            draft.description = Some(description);
+        }
+        if let Some(priority) = self.priority {
+            draft.priority = priority;
+        }
+        self.fill_options(draft)
+    }
+
+    fn into_custom_draft(self) -> Result<WorkflowDraft, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.template_key.is_some() {
+            errors.add("template_key", "belongs to POST /api/v1/workflows/from-template");
+        }
+        for (field, missing) in
+            [("title", self.title.is_none()), ("workflow_type", self.workflow_type.is_none()), ("steps", self.steps.is_none())]
+        {
+            if missing {
+                errors.add(field, "is required");
+            }
+        }
+        errors.into_result()?;
+        let steps = self.steps.as_deref().unwrap_or_default().iter().map(|step| StepDraft {
+            name: step.name.clone(),
+            description: step.description.clone(),
+            instructions: step.instructions.clone(),
+        });
+        let draft = WorkflowDraft {
+            title: self.title.clone().unwrap_or_default(),
+            description: self.description.clone(),
+            workflow_type: self.workflow_type.unwrap_or(WorkflowType::Procurement),
+            priority: self.priority.unwrap_or(Priority::Normal),
+            steps: steps.collect(),
+            duration_days: CUSTOM_WORKFLOW_DAYS,
+            due_date: None,
+            scheduled_start: None,
+            assigned_to: None,
+            team: None,
+            employee_id: None,
+            asset_id: None,
+            template_key: None,
+            triggered_by: TriggeredBy::Manual,
+            metadata: Map::new(),
+        };
+        self.fill_options(draft)
+    }
+
+    /// The fields both routes share.
+    fn fill_options(self, mut draft: WorkflowDraft) -> Result<WorkflowDraft, FieldErrors> {
+        draft.due_date = self.due_date;
+        draft.scheduled_start = self.scheduled_start;
+        draft.assigned_to = self.assigned_to;
+        draft.team = self.team;
+        draft.employee_id = self.employee_id;
+        draft.asset_id = self.asset_id;
+        draft.metadata = self.metadata.unwrap_or_default();
+        Ok(draft)
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/workflows/from-template", tag = "workflows", security(("bearer" = [])),
+    request_body = NewWorkflowRequest,
+    responses((status = 201, description = "Created; `Location` names it", body = shared::http::response::Data<Workflow>), Problems))]
+async fn create_from_template(
+    State(state): State<AppState>,
+    WriterCaller(caller): WriterCaller,
+    ApiJson(body): ApiJson<NewWorkflowRequest>,
+) -> Result<Response, AppError> {
+    create(&state, &caller, body.into_template_draft()?).await
+}
+
+#[utoipa::path(post, path = "/api/v1/workflows", tag = "workflows", security(("bearer" = [])),
+    request_body = NewWorkflowRequest,
+    responses((status = 201, description = "Created; `Location` names it", body = shared::http::response::Data<Workflow>), Problems))]
+async fn create_custom(
+    State(state): State<AppState>,
+    WriterCaller(caller): WriterCaller,
+    ApiJson(body): ApiJson<NewWorkflowRequest>,
+) -> Result<Response, AppError> {
+    create(&state, &caller, body.into_custom_draft()?).await
+}
+
+async fn create(state: &AppState, session: &TenantCaller, mut draft: WorkflowDraft) -> Result<Response, AppError> {
+    let caller = &session.caller;
+    if caller.role == Role::Manager && draft.team.is_none() {
+        draft.team = caller.team.clone();
+    }
+    if !caller.scope().includes_parts(draft.team.as_ref(), draft.assigned_to.as_ref()) {
+        return Err(AppError::Forbidden("managers create workflows for their own team or themselves".to_owned()));
+    }
+    check_links(&draft)?;
+    let now = state.clock.now();
+    let workflow = Workflow::create(Uuid::now_v7(), caller.tenant.clone(), draft, session.tenant.today(now), now)?;
+    let audit = audit_entry(caller, "workflow.created", None, &workflow, now);
+    state.store.insert_workflow(&workflow, &audit).await?;
+    log_change(&workflow, "workflow.created");
+    let location = format!("/api/v1/workflows/{}", workflow.id);
+    let version = workflow.version;
+    Ok(versioned(workflow, version, Some(location)))
+}
+
+/// The directory of employees and assets is not part of this service yet, so no id can name a
+/// record of the tenant: a link is refused rather than left dangling.
+fn check_links(draft: &WorkflowDraft) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    if draft.employee_id.is_some() {
+        errors.add("employee_id", "no employee with this id in this tenant");
+    }
+    if draft.asset_id.is_some() {
+        errors.add("asset_id", "no asset with this id in this tenant");
+    }
+    errors.into_result()
+}
+
+/// `GET /api/v1/workflows` parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ListQuery {
+    status: Option<WorkflowStatus>,
+    workflow_type: Option<WorkflowType>,
+    priority: Option<Priority>,
+    #[param(value_type = Option<String>)]
+    assigned_to: Option<Email>,
+    employee_id: Option<Uuid>,
+    asset_id: Option<Uuid>,
+    #[param(value_type = Option<String>)]
+    team: Option<Team>,
+    /// Due strictly before this date.
+    due_before: Option<NaiveDate>,
+    /// Due strictly after this date.
+    due_after: Option<NaiveDate>,
+    /// Only open workflows due before today (the tenant's date).
+    overdue: Option<bool>,
+    /// Include archived workflows.
+    include_archived: Option<bool>,
+    /// Page size, 1..=100 (default 20).
+    limit: Option<usize>,
+    /// `meta.next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+const DEFAULT_PAGE: usize = 20;
+const MAX_PAGE: usize = 100;
+
+#[utoipa::path(get, path = "/api/v1/workflows", tag = "workflows", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, description = "Newest first", body = ListData<Workflow>), Problems))]
+async fn list_workflows(
+    State(state): State<AppState>,
+    session: TenantCaller,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<axum::Json<ListData<Workflow>>, AppError> {
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(AppError::BadRequest(format!("limit must be 1 to {MAX_PAGE}")));
+    }
+    let filter = WorkflowFilter {
+        status: query.status,
+        workflow_type: query.workflow_type,
+        priority: query.priority,
+        assigned_to: query.assigned_to,
+        employee_id: query.employee_id,
+        asset_id: query.asset_id,
+        team: query.team,
+        due_before: query.due_before,
+        due_after: query.due_after,
+        overdue: query.overdue.unwrap_or(false),
+        include_archived: query.include_archived.unwrap_or(false),
+    };
+    let tenant = &session.caller.tenant;
+    // The cursor is bound to the filters it was made for: another filter set makes it invalid.
+    let context = format!("{filter:?}");
+    let after = match &query.cursor {
+        Some(cursor) => Some(
+            state
+                .cursors
+                .open(tenant, &context, cursor)
+                .ok_or_else(|| AppError::BadRequest("the cursor is invalid for this list".to_owned()))?,
+        ),
+        None => None,
+    };
+    let today = session.tenant.today(state.clock.now());
+    let request = WorkflowQuery { scope: session.caller.scope(), filter, after, limit, today };
+    let found = state.store.list_workflows(tenant, &request).await?;
+    let next_cursor = found.next_after.map(|last| state.cursors.issue(tenant, &context, last));
+    Ok(page(found.items, next_cursor, limit))
+}
+
+#[utoipa::path(get, path = "/api/v1/workflows/{id}", tag = "workflows", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The workflow; `ETag` is its version", body = shared::http::response::Data<Workflow>), Problems))]
+async fn get_workflow(State(state): State<AppState>, session: TenantCaller, IdPath(id): IdPath) -> Result<Response, AppError> {
+    let workflow = load_visible(&state, &session.caller, id).await?;
+    let version = workflow.version;
+    Ok(versioned(workflow, version, None))
+}
+
+#[utoipa::path(get, path = "/api/v1/workflows/{id}/history", tag = "workflows", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Audit entries, oldest first, all in one page", body = ListData<AuditEntry>), Problems))]
+async fn history(
+    State(state): State<AppState>,
+    session: TenantCaller,
+    IdPath(id): IdPath,
+) -> Result<axum::Json<ListData<AuditEntry>>, AppError> {
+    let workflow = load_visible(&state, &session.caller, id).await?;
+    Ok(whole_list(state.store.workflow_history(&workflow.tenant_id, workflow.id).await?))
+}
+
+/// A field that may be absent (`None`), null (`Some(None)`) or set.
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// `PATCH /api/v1/workflows/{id}`: only these fields; `null` clears `description`, `assigned_to`,
+/// `team` and `scheduled_start`. `metadata` is an RFC 7396 merge patch.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PatchRequest {
+    #[serde(default, deserialize_with = "nullable")]
+    title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    priority: Option<Option<Priority>>,
+    #[serde(default, deserialize_with = "nullable")]
+    due_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    assigned_to: Option<Option<Email>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    team: Option<Option<Team>>,
+    #[serde(default, deserialize_with = "nullable")]
+    scheduled_start: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Object>)]
+    metadata: Option<Option<Map<String, Value>>>,
+}
+
+impl PatchRequest {
+    fn into_patch(self) -> Result<WorkflowPatch, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let mut required = |field: &str, value: bool| {
+            if value {
+                errors.add(field, "cannot be null");
+            }
+        };
+        required("title", matches!(self.title, Some(None)));
+        required("priority", matches!(self.priority, Some(None)));
+        required("due_date", matches!(self.due_date, Some(None)));
+        required("metadata", matches!(self.metadata, Some(None)));
+        errors.into_result()?;
+        Ok(WorkflowPatch {
+            title: self.title.flatten(),
+            description: self.description,
+            priority: self.priority.flatten(),
+            due_date: self.due_date.flatten(),
+            assigned_to: self.assigned_to,
+            team: self.team,
+            scheduled_start: self.scheduled_start,
+            metadata: self.metadata.flatten(),
+        })
+    }
+}
+
+#[utoipa::path(patch, path = "/api/v1/workflows/{id}", tag = "workflows", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body = PatchRequest,
+    responses((status = 200, description = "The updated workflow", body = shared::http::response::Data<Workflow>), Problems))]
+async fn update_workflow(
+    State(state): State<AppState>,
+    session: TenantCaller,
+    IdPath(id): IdPath,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<PatchRequest>,
+) -> Result<Response, AppError> {
+    let today = session.tenant.today(state.clock.now());
+    let patch = body.into_patch()?.validate(today)?;
+    let change = Change { action: WorkflowAction::Update, audit_action: "workflow.updated" };
+    change.apply(&state, &session, id, if_match, |workflow, now| workflow.apply_patch(&patch, now)).await
+}
+
+/// A body-less POST: nothing may be sent but `{}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct EmptyRequest {}
+
+#[utoipa::path(post, path = "/api/v1/workflows/{id}/start", tag = "workflows", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body(content = Option<EmptyRequest>, description = "No body needed"),
+    responses((status = 200, description = "Started: in_progress at step 1", body = shared::http::response::Data<Workflow>), Problems))]
+async fn start(
+    State(state): State<AppState>,
+    session: TenantCaller,
+    IdPath(id): IdPath,
+    if_match: IfMatch,
+    ApiJson(EmptyRequest {}): ApiJson<EmptyRequest>,
+) -> Result<Response, AppError> {
+    let change = Change { action: WorkflowAction::Start, audit_action: "workflow.started" };
+    change.apply(&state, &session, id, if_match, |workflow, now| workflow.start(now).map(|()| true)).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct AdvanceRequest {
+    /// When given, the request is refused (409) unless this is the current step.
+    expected_step: Option<u32>,
+}
+
+#[utoipa::path(post, path = "/api/v1/workflows/{id}/advance", tag = "workflows", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body(content = Option<AdvanceRequest>),
+    responses((status = 200, description = "The current step is completed and the next one started", body = shared::http::response::Data<Workflow>), Problems))]
+async fn advance(
+    State(state): State<AppState>,
+    session: TenantCaller,
+    IdPath(id): IdPath,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<AdvanceRequest>,
+) -> Result<Response, AppError> {
+    let actor = session.caller.actor();
+    let change = Change { action: WorkflowAction::Advance, audit_action: "workflow.step_advanced" };
+    change
+        .apply(&state, &session, id, if_match, |workflow, now| {
+            workflow.advance(body.expected_step, &actor, now).map(|()| true)
+        })
+        .await
+}
+
+#[utoipa::path(post, path = "/api/v1/workflows/{id}/complete", tag = "workflows", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body(content = Option<EmptyRequest>, description = "No body needed"),
+    responses((status = 200, description = "Completed", body = shared::http::response::Data<Workflow>), Problems))]
+async fn complete(
+    State(state): State<AppState>,
+    session: TenantCaller,
+    IdPath(id): IdPath,
+    if_match: IfMatch,
+    ApiJson(EmptyRequest {}): ApiJson<EmptyRequest>,
+) -> Result<Response, AppError> {
+    let change = Change { action: WorkflowAction::Complete, audit_action: "workflow.completed" };
+    change.apply(&state, &session, id, if_match, |workflow, now| workflow.complete(now).map(|()| true)).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CancelRequest {
+    /// 1..=1000 characters, kept in `metadata.cancellation_reason`.
+    reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/workflows/{id}/cancel", tag = "workflows", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body = CancelRequest,
+    responses((status = 200, description = "Cancelled", body = shared::http::response::Data<Workflow>), Problems))]
+async fn cancel(
+    State(state): State<AppState>,
+    session: TenantCaller,
+    IdPath(id): IdPath,
+    if_match: IfMatch,
+    ApiJson(body): ApiJson<CancelRequest>,
+) -> Result<Response, AppError> {
+    let reason = match body.reason.as_deref() {
+        None => Err("is required".to_owned()),
+        Some(reason) => text_within(reason, 1, 1000),
+    }
+    .map_err(|message| AppError::validation("reason", message))?;
+    let change = Change { action: WorkflowAction::Cancel, audit_action: "workflow.cancelled" };
+    change.apply(&state, &session, id, if_match, |workflow, now| workflow.cancel(&reason, now).map(|()| true)).await
+}
+
+/// The one way an existing workflow changes: load it within the caller's scope (404), check the
+/// role (403) and `If-Match` (412), apply the domain rule (409), then store it conditioned on the
+/// version it was read at, with its audit entry, in one atomic write (409 if another request won).
+struct Change {
+    action: WorkflowAction,
+    audit_action: &'static str,
+}
+
+impl Change {
+    async fn apply(
+        self,
+        state: &AppState,
+        session: &TenantCaller,
+        id: Uuid,
+        if_match: IfMatch,
+        rule: impl FnOnce(&mut Workflow, DateTime<Utc>) -> Result<bool, TransitionError>,
+    ) -> Result<Response, AppError> {
+        let caller = &session.caller;
+        let mut workflow = load_visible(state, caller, id).await?;
+        if !caller.may(self.action) {
+            return Err(AppError::Forbidden("this role may not do that to a workflow".to_owned()));
+        }
+        if_match.check(workflow.version)?;
+        let before = workflow.clone();
+        let now = state.clock.now();
+        let changed = rule(&mut workflow, now)?;
+        if changed {
+            if !caller.scope().includes(&workflow) {
+                return Err(AppError::Forbidden("the change would move the workflow out of your scope".to_owned()));
+            }
+            let audit = audit_entry(caller, self.audit_action, Some(&before), &workflow, now);
+            state.store.update_workflow(&workflow, before.version, &audit).await?;
+            log_change(&workflow, self.audit_action);
+        }
+        let version = workflow.version;
+        Ok(versioned(workflow, version, None))
+    }
+}
+
+/// The workflow, if it exists in the caller's tenant and scope; 404 otherwise, so ids outside
+/// the scope reveal nothing.
+async fn load_visible(state: &AppState, caller: &Caller, id: Uuid) -> Result<Workflow, AppError> {
+    state
+        .store
+        .get_workflow(&caller.tenant, id)
+        .await?
+        .filter(|workflow| caller.can_see(workflow))
+        .ok_or_else(|| AppError::NotFound(format!("no workflow {id}")))
+}
+
+fn audit_entry(caller: &Caller, action: &str, before: Option<&Workflow>, after: &Workflow, now: DateTime<Utc>) -> AuditEntry {
+    AuditEntry::record(&caller.tenant, &caller.actor(), action, TargetType::Workflow, after.id, before, after, now)
+}
+
+fn log_change(workflow: &Workflow, action: &str) {
+    tracing::info!(
+        tenant_id = %workflow.tenant_id,
+        workflow_id = %workflow.id,
+        step = workflow.current_step,
+        action,
+        "workflow changed"
+    );
+}

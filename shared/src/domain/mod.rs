@@ -1,0 +1,10 @@
+//! Pure types and rules: no I/O, no AWS. Everything here is deterministic given its inputs
+//! (the current time is always passed in).
+
+pub mod audit;
+pub mod caller;
+pub mod catalog;
+pub mod template;
+pub mod tenant;
+pub mod validation;
+pub mod workflow;

@@ -1,0 +1,525 @@
+//! The workflow aggregate and its state machine. Every transition checks its guard first and
+//! changes nothing when the guard fails, so a rejected request never leaves a half-applied change.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::template::Template;
+use super::validation::{Email, FieldErrors, Team, TenantId, text_within};
+
+/// Keys of `metadata` that the system writes; clients may read but never set them.
+pub const SYSTEM_METADATA_KEYS: [&str; 2] = ["cancellation_reason", "asset_ids"];
+/// The most steps a workflow may have.
+pub const MAX_STEPS: usize = 50;
+/// Due date of a custom workflow when none is given: this many days after its start.
+pub const CUSTOM_WORKFLOW_DAYS: u32 = 7;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowType {
+    Procurement,
+    Onboarding,
+    Offboarding,
+    Repair,
+    Transfer,
+    Maintenance,
+    Audit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkflowStatus {
+    Pending,
+    InProgress,
+    Completed,
+    Cancelled,
+}
+
+impl WorkflowStatus {
+    pub const ALL: [WorkflowStatus; 4] = [Self::Pending, Self::InProgress, Self::Completed, Self::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::InProgress => "in_progress",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Pending and in-progress workflows are still open: they can change and can be overdue.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Pending | Self::InProgress)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggeredBy {
+    Manual,
+    Template,
+    HrisWebhook,
+    HrisSync,
+    Scheduled,
+    Api,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Step {
+    pub order: u32,
+    pub name: String,
+    pub description: Option<String>,
+    pub instructions: Option<String>,
+    pub completed: bool,
+    pub assigned_to: Option<Email>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub completed_by: Option<String>,
+}
+
+/// The employee a workflow is about, copied onto the workflow so a list page stays one query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EmployeeSummary {
+    pub id: Uuid,
+    pub email: Email,
+    pub first_name: String,
+    pub last_name: String,
+    pub team: Option<String>,
+}
+
+/// The asset a workflow is about, copied onto the workflow so a list page stays one query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AssetSummary {
+    pub id: Uuid,
+    pub asset_tag: String,
+    pub name: String,
+    pub category: String,
+    pub serial_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Workflow {
+    pub id: Uuid,
+    pub tenant_id: TenantId,
+    pub title: String,
+    pub description: Option<String>,
+    pub workflow_type: WorkflowType,
+    pub status: WorkflowStatus,
+    pub priority: Priority,
+    /// 0 before the start; then the 1-based order of the step being worked on
+    /// (`total_steps` once the last one is done).
+    pub current_step: u32,
+    pub total_steps: u32,
+    pub steps: Vec<Step>,
+    pub due_date: NaiveDate,
+    pub scheduled_start: Option<NaiveDate>,
+    pub assigned_to: Option<Email>,
+    pub team: Option<Team>,
+    pub employee_id: Option<Uuid>,
+    pub asset_id: Option<Uuid>,
+    pub template_key: Option<String>,
+    pub triggered_by: TriggeredBy,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub archived_at: Option<DateTime<Utc>>,
+    #[schema(value_type = Object)]
+    pub metadata: Map<String, Value>,
+    pub version: u64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub employee: Option<EmployeeSummary>,
+    pub asset: Option<AssetSummary>,
+}
+
+/// A step as the creator describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepDraft {
+    pub name: String,
+    pub description: Option<String>,
+    pub instructions: Option<String>,
+}
+
+/// Everything a creator chooses about a new workflow; the rest is the system's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowDraft {
+    pub title: String,
+    pub description: Option<String>,
+    pub workflow_type: WorkflowType,
+    pub priority: Priority,
+    pub steps: Vec<StepDraft>,
+    /// Days from the start to the default due date.
+    pub duration_days: u32,
+    pub due_date: Option<NaiveDate>,
+    pub scheduled_start: Option<NaiveDate>,
+    pub assigned_to: Option<Email>,
+    pub team: Option<Team>,
+    pub employee_id: Option<Uuid>,
+    pub asset_id: Option<Uuid>,
+    pub template_key: Option<String>,
+    pub triggered_by: TriggeredBy,
+    pub metadata: Map<String, Value>,
+}
+
+impl WorkflowDraft {
+    /// A draft of `template`, before the creator's overrides.
+    pub fn from_template(template: &Template, triggered_by: TriggeredBy) -> Self {
+        Self {
+            title: template.title.to_owned(),
+            description: Some(template.description.to_owned()),
+            workflow_type: template.workflow_type,
+            priority: template.priority,
+            steps: template
+                .steps
+                .iter()
+                .map(|step| StepDraft {
+                    name: step.name.to_owned(),
+                    description: Some(step.description.to_owned()),
+                    instructions: Some(step.instructions.to_owned()),
+                })
+                .collect(),
+            duration_days: template.estimated_duration_days,
+            due_date: None,
+            scheduled_start: None,
+            assigned_to: None,
+            team: None,
+            employee_id: None,
+            asset_id: None,
+            template_key: Some(template.key.to_owned()),
+            triggered_by,
+            metadata: Map::new(),
+        }
+    }
+}
+
+/// Why a transition was refused: the request was well-formed but the workflow is not in a state
+/// that allows it (HTTP 409).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("cannot {action} a workflow that is {}", status.as_str())]
+    InvalidState { action: &'static str, status: WorkflowStatus },
+    #[error("the current step is {actual}, not the expected {expected}")]
+    StepMismatch { expected: u32, actual: u32 },
+    #[error("every step is already completed; complete the workflow instead")]
+    NoStepLeft,
+    #[error("{remaining} of {total} steps are not completed yet")]
+    StepsRemaining { remaining: usize, total: usize },
+}
+
+/// The changes a client may make with PATCH. `Some(None)` clears an optional field.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkflowPatch {
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub priority: Option<Priority>,
+    pub due_date: Option<NaiveDate>,
+    pub assigned_to: Option<Option<Email>>,
+    pub team: Option<Option<Team>>,
+    pub scheduled_start: Option<Option<NaiveDate>>,
+    /// An RFC 7396 JSON Merge Patch applied to `metadata`.
+    pub metadata: Option<Map<String, Value>>,
+}
+
+impl Workflow {
+    /// Builds a new pending workflow from `draft`, checking every rule that depends on the
+    /// draft alone. `today` is the tenant's date.
+    pub fn create(
+        id: Uuid,
+        tenant_id: TenantId,
+        draft: WorkflowDraft,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Workflow, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let title = text_within(&draft.title, 1, 200).unwrap_or_else(|message| {
+            errors.add("title", message);
+            String::new()
+        });
+        let description = optional_text(&mut errors, "description", draft.description, 5000);
+        if draft.steps.is_empty() || draft.steps.len() > MAX_STEPS {
+            errors.add("steps", format!("must have 1 to {MAX_STEPS} steps"));
+        }
+        let steps: Vec<Step> = draft
+            .steps
+            .into_iter()
+            .enumerate()
+            .map(|(index, step)| {
+                let field = |name: &str| format!("steps[{index}].{name}");
+                let name = text_within(&step.name, 1, 200).unwrap_or_else(|message| {
+                    errors.add(field("name"), message);
+                    String::new()
+                });
+                Step {
+                    order: index as u32 + 1,
+                    name,
+                    description: optional_text(&mut errors, &field("description"), step.description, 2000),
+                    instructions: optional_text(&mut errors, &field("instructions"), step.instructions, 5000),
+                    completed: false,
+                    assigned_to: None,
+                    started_at: None,
+                    completed_at: None,
+                    completed_by: None,
+                }
+            })
+            .collect();
+        let start = draft.scheduled_start.unwrap_or(today);
+        let due_date = match draft.due_date {
+            Some(due) if due < today => {
+                errors.add("due_date", "must not be in the past");
+                due
+            }
+            Some(due) => due,
+            None => start.checked_add_days(Days::new(draft.duration_days.into())).unwrap_or(start),
+        };
+        check_metadata_keys(&mut errors, &draft.metadata);
+        errors.into_result()?;
+        Ok(Workflow {
+            id,
+            tenant_id,
+            title,
+            description,
+            workflow_type: draft.workflow_type,
+            status: WorkflowStatus::Pending,
+            priority: draft.priority,
+            current_step: 0,
+            total_steps: steps.len() as u32,
+            steps,
+            due_date,
+            scheduled_start: draft.scheduled_start,
+            assigned_to: draft.assigned_to,
+            team: draft.team,
+            employee_id: draft.employee_id,
+            asset_id: draft.asset_id,
+            template_key: draft.template_key,
+            triggered_by: draft.triggered_by,
+            started_at: None,
+            completed_at: None,
+            cancelled_at: None,
+            archived_at: None,
+            metadata: draft.metadata,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            employee: None,
+            asset: None,
+        })
+    }
+
+    /// Open and past its due date in the tenant's calendar.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status.is_open() && self.due_date < today
+    }
+
+    /// pending → in_progress, at step 1.
+    pub fn start(&mut self, now: DateTime<Utc>) -> Result<(), TransitionError> {
+        self.require(WorkflowStatus::Pending, "start")?;
+        self.status = WorkflowStatus::InProgress;
+        self.started_at = Some(now);
+        self.current_step = 1;
+        self.steps[0].started_at = Some(now);
+        self.touch(now);
+        Ok(())
+    }
+
+    /// Completes the current step and starts the next one. After the last step
+    /// `current_step` stays at `total_steps`.
+    pub fn advance(
+        &mut self,
+        expected_step: Option<u32>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), TransitionError> {
+        self.require(WorkflowStatus::InProgress, "advance")?;
+        if let Some(expected) = expected_step
+            && expected != self.current_step
+        {
+            return Err(TransitionError::StepMismatch { expected, actual: self.current_step });
+        }
+        let index = self.current_step as usize - 1;
+        if self.steps[index].completed {
+            return Err(TransitionError::NoStepLeft);
+        }
+        let step = &mut self.steps[index];
+        step.completed = true;
+        step.completed_at = Some(now);
+        step.completed_by = Some(actor.to_owned());
+        if let Some(next) = self.steps.get_mut(index + 1) {
+            next.started_at = Some(now);
+            self.current_step += 1;
+        }
+        self.touch(now);
+        Ok(())
+    }
+
+    /// in_progress with every step completed → completed.
+    pub fn complete(&mut self, now: DateTime<Utc>) -> Result<(), TransitionError> {
+        self.require(WorkflowStatus::InProgress, "complete")?;
+        let remaining = self.steps.iter().filter(|step| !step.completed).count();
+        if remaining > 0 {
+            return Err(TransitionError::StepsRemaining { remaining, total: self.steps.len() });
+        }
+        self.status = WorkflowStatus::Completed;
+        self.completed_at = Some(now);
+        self.touch(now);
+        Ok(())
+    }
+
+    /// pending or in_progress → cancelled, keeping the reason in `metadata.cancellation_reason`.
+    pub fn cancel(&mut self, reason: &str, now: DateTime<Utc>) -> Result<(), TransitionError> {
+        self.require_open("cancel")?;
+        self.status = WorkflowStatus::Cancelled;
+        self.cancelled_at = Some(now);
+        self.metadata.insert("cancellation_reason".to_owned(), Value::String(reason.to_owned()));
+        self.touch(now);
+        Ok(())
+    }
+
+    /// Sets `archived_at`; archived workflows leave lists unless asked for.
+    pub fn archive(&mut self, now: DateTime<Utc>) {
+        self.archived_at = Some(now);
+        self.touch(now);
+    }
+
+    /// Applies a validated PATCH. Returns whether anything changed: a PATCH that changes nothing
+    /// is no change (no new version, no audit entry).
+    pub fn apply_patch(&mut self, patch: &ValidPatch, now: DateTime<Utc>) -> Result<bool, TransitionError> {
+        self.require_open("update")?;
+        let patch = &patch.0;
+        let mut patched = self.clone();
+        if let Some(title) = &patch.title {
+            patched.title = title.clone();
+        }
+        if let Some(description) = &patch.description {
+            patched.description = description.clone();
+        }
+        if let Some(priority) = patch.priority {
+            patched.priority = priority;
+        }
+        if let Some(due_date) = patch.due_date {
+            patched.due_date = due_date;
+        }
+        if let Some(assigned_to) = &patch.assigned_to {
+            patched.assigned_to = assigned_to.clone();
+        }
+        if let Some(team) = &patch.team {
+            patched.team = team.clone();
+        }
+        if let Some(scheduled_start) = patch.scheduled_start {
+            patched.scheduled_start = scheduled_start;
+        }
+        if let Some(metadata) = &patch.metadata {
+            merge_patch(&mut patched.metadata, metadata.clone());
+        }
+        if patched == *self {
+            return Ok(false);
+        }
+        patched.touch(now);
+        *self = patched;
+        Ok(true)
+    }
+
+    fn require(&self, status: WorkflowStatus, action: &'static str) -> Result<(), TransitionError> {
+        if self.status == status {
+            Ok(())
+        } else {
+            Err(TransitionError::InvalidState { action, status: self.status })
+        }
+    }
+
+    fn require_open(&self, action: &'static str) -> Result<(), TransitionError> {
+        if self.status.is_open() {
+            Ok(())
+        } else {
+            Err(TransitionError::InvalidState { action, status: self.status })
+        }
+    }
+
+    fn touch(&mut self, now: DateTime<Utc>) {
+        self.version += 1;
+        self.updated_at = now;
+    }
+}
+
+/// A PATCH whose values passed validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidPatch(WorkflowPatch);
+
+impl WorkflowPatch {
+    /// Checks and normalises the values (422 material), independent of the workflow's state.
+    pub fn validate(mut self, today: NaiveDate) -> Result<ValidPatch, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let Some(title) = &self.title {
+            match text_within(title, 1, 200) {
+                Ok(title) => self.title = Some(title),
+                Err(message) => errors.add("title", message),
+            }
+        }
+        if let Some(description) = self.description.take() {
+            self.description = Some(optional_text(&mut errors, "description", description, 5000));
+        }
+        if self.due_date.is_some_and(|due| due < today) {
+            errors.add("due_date", "must not be in the past");
+        }
+        if let Some(metadata) = &self.metadata {
+            check_metadata_keys(&mut errors, metadata);
+        }
+        errors.into_result()?;
+        Ok(ValidPatch(self))
+    }
+}
+
+fn optional_text(errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize) -> Option<String> {
+    let text = value?;
+    match text_within(&text, 0, max) {
+        Ok(text) if text.is_empty() => None,
+        Ok(text) => Some(text),
+        Err(message) => {
+            errors.add(field, message);
+            None
+        }
+    }
+}
+
+fn check_metadata_keys(errors: &mut FieldErrors, metadata: &Map<String, Value>) {
+    for key in SYSTEM_METADATA_KEYS {
+        if metadata.contains_key(key) {
+            errors.add(format!("metadata.{key}"), "is set by the system and cannot be written");
+        }
+    }
+}
+
+/// RFC 7396 JSON Merge Patch of an object: `null` removes a key, objects merge recursively,
+/// anything else replaces.
+pub fn merge_patch(target: &mut Map<String, Value>, patch: Map<String, Value>) {
+    for (key, value) in patch {
+        match value {
+            Value::Null => {
+                target.remove(&key);
+            }
+            Value::Object(inner_patch) => {
+                let entry = target.entry(key).or_insert_with(|| Value::Object(Map::new()));
+                if !entry.is_object() {
+                    *entry = Value::Object(Map::new());
+                }
+                if let Value::Object(inner_target) = entry {
+                    merge_patch(inner_target, inner_patch);
+                }
+            }
+            other => {
+                target.insert(key, other);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Assembles a route group into a servable API: body limit, problem+json fallbacks, CORS.
+//! The same assembly serves Lambda, the local server and `Router::oneshot` tests.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use super::{AppError, AppState};
+
+/// The largest request body accepted (contract §1).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// `routes` with the layers and fallbacks every deployment of the API has.
+pub fn api(routes: Router<AppState>, state: AppState, cors_allowed_origins: &[String]) -> Router {
+    routes
+        // Only matched routes read bodies, so an unknown route stays 404 whatever its size.
+        .route_layer(middleware::from_fn(limit_body))
+        .fallback(|| async { AppError::NotFound("no such route".to_owned()) })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(cors(cors_allowed_origins))
+        .with_state(state)
+}
+
+/// Reads the whole body before anything else looks at the request, so an oversized body is
+/// 413 before authentication, as the contract orders the checks.
+async fn limit_body(request: Request, next: Next) -> Result<Response, AppError> {
+    let (parts, body) = request.into_parts();
+    let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => return Err(AppError::PayloadTooLarge),
+        Err(_) => return Err(AppError::BadRequest("the request body could not be read".to_owned())),
+    };
+    Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
+}
+
+fn cors(allowed_origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> =
+        allowed_origins.iter().filter_map(|origin| HeaderValue::from_str(origin.trim()).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            HeaderName::from_static("x-tenant-id"),
+        ])
+        .expose_headers([header::ETAG, header::LOCATION])
+        .max_age(std::time::Duration::from_secs(600))
+}

@@ -1,0 +1,34 @@
+//! What every handler gets: the store port, the token verifier, the clock and the cursor signer.
+
+use std::sync::Arc;
+
+use crate::auth::TokenVerifier;
+use crate::clock::Clock;
+use crate::config::ApiConfig;
+use crate::ports::Store;
+
+use super::cursor::CursorSigner;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub verifier: Arc<TokenVerifier>,
+    pub clock: Arc<dyn Clock>,
+    pub cursors: CursorSigner,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: &ApiConfig, clock: Arc<dyn Clock>) -> Self {
+        let verifier = TokenVerifier::hs256(
+            config.jwt_secret.as_bytes(),
+            config.jwt_issuer.as_deref(),
+            config.jwt_audience.as_deref(),
+        );
+        Self {
+            store,
+            verifier: Arc::new(verifier),
+            clock,
+            cursors: CursorSigner::new(config.cursor_secret.as_bytes()),
+        }
+    }
+}

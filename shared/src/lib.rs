@@ -1,0 +1,11 @@
+//! Assetronics Workflows: the domain, its ports, the two stores that implement them
+//! (embedded and DynamoDB), and the HTTP plumbing that every route group shares.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod ports;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,4 @@
+//! The two implementations of the store ports.
+
+pub mod dynamo;
+pub mod memory;
