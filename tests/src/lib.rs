@@ -1,1 +1,208 @@
-//! Test helpers.
+//! Test helpers shared by the suites: a fresh app per test on either store (each DynamoDB test
+//! gets its own table on the emulator), callers with tokens, and requests through
+//! `Router::oneshot`.
+
+pub mod api_cases;
+pub mod store_cases;
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use chrono::{DateTime, Utc};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use shared::auth::{Claims, sign_hs256};
+use shared::clock::{Clock, FixedClock};
+use shared::config::ApiConfig;
+use shared::domain::audit::{AuditEntry, TargetType};
+use shared::domain::caller::Role;
+use shared::domain::tenant::{Tenant, TenantStatus, Timezone};
+use shared::domain::validation::{Email, TenantId};
+use shared::http::AppState;
+use shared::ports::Store;
+use shared::store::dynamo::DynamoStore;
+use shared::store::memory::MemoryStore;
+use tower::ServiceExt;
+
+/// The emulator endpoint that `scripts/test` exports.
+const ENDPOINT_VARIABLE: &str = "ASSETRONICS_DYNAMODB_ENDPOINT";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Memory,
+    Dynamo,
+}
+
+/// A DynamoDB client for the emulator, with static credentials and a fixed region.
+pub fn emulator_client() -> aws_sdk_dynamodb::Client {
+    let endpoint = std::env::var(ENDPOINT_VARIABLE)
+        .unwrap_or_else(|_| panic!("{ENDPOINT_VARIABLE} is not set: run the tests with scripts/test, which starts moto"));
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("test", "test", None, None, "static"))
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+/// A new, empty store: in memory, or a fresh table on the emulator.
+pub async fn new_store(backend: Backend) -> Arc<dyn Store> {
+    match backend {
+        Backend::Memory => Arc::new(MemoryStore::new()),
+        Backend::Dynamo => {
+            let client = emulator_client();
+            let table = format!("test-{}", uuid::Uuid::now_v7().simple());
+            shared::store::dynamo::table::create_table(&client, &table).await.expect("create the test table");
+            Arc::new(DynamoStore::new(client, table))
+        }
+    }
+}
+
+pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+
+/// The instant every test app lives at, unless it sets its own clock.
+pub fn test_now() -> DateTime<Utc> {
+    "2026-11-25T09:00:00Z".parse().expect("a valid instant")
+}
+
+pub fn config() -> ApiConfig {
+    ApiConfig {
+        jwt_secret: SECRET.to_owned(),
+        jwt_issuer: None,
+        jwt_audience: None,
+        cursor_secret: "test-cursor-secret".to_owned(),
+        cors_allowed_origins: vec!["http://localhost:5173".to_owned()],
+    }
+}
+
+pub fn tenant(id: &str, now: DateTime<Utc>) -> Tenant {
+    Tenant {
+        id: TenantId::parse(id).expect("a valid tenant id"),
+        name: format!("Tenant {id}"),
+        it_email: Email::parse(&format!("it@{id}.example")).expect("valid"),
+        from_email: Email::parse(&format!("noreply@{id}.example")).expect("valid"),
+        timezone: Timezone::UTC,
+        status: TenantStatus::Active,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// A response, with its body parsed as JSON (`Value::Null` when empty).
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl TestResponse {
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+/// One app per test, like zero2prod's `spawn_app`.
+#[derive(Clone)]
+pub struct TestApp {
+    pub router: Router,
+    pub store: Arc<dyn Store>,
+    pub backend: Backend,
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> Self {
+        Self::with_clock(backend, Arc::new(FixedClock(test_now()))).await
+    }
+
+    pub async fn with_clock(backend: Backend, clock: Arc<dyn Clock>) -> Self {
+        let store = new_store(backend).await;
+        let config = config();
+        let state = AppState::new(store.clone(), &config, clock);
+        Self { router: assetronics_local::app(state, &config), store, backend }
+    }
+
+    /// Provisions an active tenant straight in the store.
+    pub async fn add_tenant(&self, id: &str) -> Tenant {
+        let tenant = tenant(id, test_now());
+        let audit = AuditEntry::record(&tenant.id, "test", "tenant.created", TargetType::Tenant, &tenant.id, None, &tenant, test_now());
+        self.store.create_tenant(&tenant, &audit).await.expect("create tenant");
+        tenant
+    }
+
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header("content-type", "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).expect("a valid request")).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.expect("the router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("a readable body").to_bytes();
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("a JSON body") };
+        TestResponse { status, headers, body }
+    }
+}
+
+/// Signs a token for a caller; `exp` one hour after the real now (tokens are checked against the
+/// real clock, whatever the app's clock says).
+pub fn token(role: Role, tenant: Option<&str>, email: Option<&str>, team: Option<&str>) -> String {
+    let claims = Claims {
+        sub: format!("user-{}", email.unwrap_or("none")),
+        email: email.map(str::to_owned),
+        tenant: tenant.map(str::to_owned),
+        role,
+        team: team.map(str::to_owned),
+        exp: Utc::now().timestamp().unsigned_abs() + 3600,
+        iss: None,
+        aud: None,
+    };
+    sign_hs256(SECRET.as_bytes(), &claims)
+}
+
+pub fn admin(tenant: &str) -> String {
+    token(Role::Admin, Some(tenant), Some(&format!("admin@{tenant}.example")), None)
+}
+
+/// Generates one `#[tokio::test]` per case of `$suite`, for each store.
+#[macro_export]
+macro_rules! for_each_store {
+    ($suite:ident: $($case:ident),+ $(,)?) => {
+        mod memory {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    assetronics_tests::$suite::$case(assetronics_tests::Backend::Memory).await;
+                }
+            )+
+        }
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    assetronics_tests::$suite::$case(assetronics_tests::Backend::Dynamo).await;
+                }
+            )+
+        }
+    };
+}

@@ -225,17 +225,16 @@ pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, A
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let message = error.inner().to_string();
-        let field = unknown_field(&message)
-            .map(|field| if path == "." { field.to_owned() } else { format!("{path}.{field}") })
-            .unwrap_or(if path == "." { "body".to_owned() } else { path });
+        // serde reports a missing field at its parent, so its name is appended; every other error
+        // (unknown fields included) is reported at the field itself.
+        let field = match message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+            Some(missing) if path == "." => missing.to_owned(),
+            Some(missing) => format!("{path}.{missing}"),
+            None if path == "." => "body".to_owned(),
+            None => path,
+        };
         AppError::Validation(FieldErrors::single(field, message))
     })
-}
-
-/// The field named by serde's "unknown field `x`" or "missing field `x`" messages.
-fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("missing field `"))?;
-    rest.split('`').next()
 }
 
 #[cfg(test)]

@@ -35,6 +35,17 @@ impl State {
         self.tenants.entry(id.clone()).or_default()
     }
 
+    /// Fails, like DynamoDB's `attribute_not_exists` on the audit item, when the entry's id is
+    /// taken. Called before the change is applied, so a failure leaves nothing behind.
+    fn check_audit_is_new(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let taken = self
+            .tenants
+            .get(&entry.tenant_id)
+            .and_then(|data| data.audit.get(&entry.target_id))
+            .is_some_and(|entries| entries.iter().any(|existing| existing.id == entry.id));
+        if taken { Err(StoreError::Conflict) } else { Ok(()) }
+    }
+
     fn append_audit(&mut self, entry: &AuditEntry) {
         self.tenant_mut(&entry.tenant_id).audit.entry(entry.target_id.clone()).or_default().push(entry.clone());
     }
@@ -69,8 +80,9 @@ impl MemoryStore {
     }
 
     /// Runs `write` on the state and saves the result when it succeeds.
-    fn commit<T>(&self, write: impl FnOnce(&mut State) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn commit<T>(&self, audit: &AuditEntry, write: impl FnOnce(&mut State) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let mut state = self.lock();
+        state.check_audit_is_new(audit)?;
         let result = write(&mut state)?;
         if let Some(path) = &self.data_path {
             save(path, &state)?;
@@ -90,7 +102,7 @@ fn save(path: &Path, state: &State) -> Result<(), StoreError> {
 #[async_trait]
 impl TenantStore for MemoryStore {
     async fn create_tenant(&self, tenant: &Tenant, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(|state| {
+        self.commit(audit, |state| {
             let data = state.tenant_mut(&tenant.id);
             if data.tenant.is_some() {
                 return Err(StoreError::AlreadyExists);
@@ -106,7 +118,7 @@ impl TenantStore for MemoryStore {
     }
 
     async fn update_tenant(&self, tenant: &Tenant, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(|state| {
+        self.commit(audit, |state| {
             let stored = state.tenant_mut(&tenant.id).tenant.as_mut().ok_or(StoreError::Conflict)?;
             if stored.version != expected_version {
                 return Err(StoreError::Conflict);
@@ -121,7 +133,7 @@ impl TenantStore for MemoryStore {
 #[async_trait]
 impl WorkflowStore for MemoryStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(|state| {
+        self.commit(audit, |state| {
             let workflows = &mut state.tenant_mut(&workflow.tenant_id).workflows;
             if workflows.contains_key(&workflow.id) {
                 return Err(StoreError::AlreadyExists);
@@ -137,7 +149,7 @@ impl WorkflowStore for MemoryStore {
     }
 
     async fn update_workflow(&self, workflow: &Workflow, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(|state| {
+        self.commit(audit, |state| {
             let stored = state
                 .tenant_mut(&workflow.tenant_id)
                 .workflows

@@ -1,0 +1,215 @@
+//! The store contract: every case runs against the embedded store and against DynamoDB on moto
+//! (see `tests/store.rs`), so both implementations of the port behave the same.
+
+use chrono::{Days, NaiveDate};
+use futures_util::future::join_all;
+use serde_json::json;
+use shared::domain::audit::{AuditEntry, TargetType};
+use shared::domain::caller::Scope;
+use shared::domain::template::Template;
+use shared::domain::validation::{Email, Team, TenantId};
+use shared::domain::workflow::{Priority, TriggeredBy, Workflow, WorkflowDraft, WorkflowStatus};
+use shared::ports::{Store, StoreError, WorkflowFilter, WorkflowQuery};
+use uuid::Uuid;
+
+use crate::{Backend, new_store, tenant, test_now};
+
+fn today() -> NaiveDate {
+    test_now().date_naive()
+}
+
+fn tenant_id(id: &str) -> TenantId {
+    TenantId::parse(id).unwrap()
+}
+
+/// A varied workflow: the template, team, assignee, priority and due date follow `n`.
+fn sample(tenant: &str, n: usize) -> Workflow {
+    let template = &Template::all()[n % 4];
+    let mut draft = WorkflowDraft::from_template(template, TriggeredBy::Template);
+    draft.title = format!("Workflow {n}");
+    draft.team = Team::parse(["it", "design", "sales"][n % 3]).ok();
+    draft.assigned_to = (n % 2 == 0).then(|| Email::parse(&format!("person{}@{tenant}.example", n % 5)).unwrap());
+    draft.priority = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent][n % 4];
+    draft.due_date = today().checked_add_days(Days::new((n % 10) as u64));
+    draft.metadata = json!({"n": n, "nested": {"list": [1, "two", null], "flag": true}}).as_object().unwrap().clone();
+    Workflow::create(Uuid::now_v7(), tenant_id(tenant), draft, today(), test_now()).unwrap()
+}
+
+fn created(workflow: &Workflow) -> AuditEntry {
+    AuditEntry::record(&workflow.tenant_id, "tester", "workflow.created", TargetType::Workflow, workflow.id, None, workflow, test_now())
+}
+
+async fn insert(store: &dyn Store, workflow: &Workflow) {
+    store.insert_workflow(workflow, &created(workflow)).await.unwrap();
+}
+
+fn query(scope: Scope, filter: WorkflowFilter, limit: usize) -> WorkflowQuery {
+    WorkflowQuery { scope, filter, after: None, limit, today: today() }
+}
+
+/// Every match of `query`, page by page, as ids in list order.
+async fn walk(store: &dyn Store, tenant: &str, mut query: WorkflowQuery) -> Vec<Uuid> {
+    let mut ids = Vec::new();
+    loop {
+        let page = store.list_workflows(&tenant_id(tenant), &query).await.unwrap();
+        assert!(page.items.len() <= query.limit);
+        ids.extend(page.items.iter().map(|workflow| workflow.id));
+        match page.next_after {
+            Some(after) => query.after = Some(after),
+            None => return ids,
+        }
+    }
+}
+
+pub async fn tenants_are_created_once_and_read_back(backend: Backend) {
+    let store = new_store(backend).await;
+    let acme = tenant("acme", test_now());
+    let audit = AuditEntry::record(&acme.id, "t", "tenant.created", TargetType::Tenant, &acme.id, None, &acme, test_now());
+    store.create_tenant(&acme, &audit).await.unwrap();
+    assert_eq!(store.get_tenant(&acme.id).await.unwrap(), Some(acme.clone()));
+    assert!(matches!(store.create_tenant(&acme, &audit).await, Err(StoreError::AlreadyExists)));
+    assert_eq!(store.get_tenant(&tenant_id("globex")).await.unwrap(), None);
+
+    let mut suspended = acme.clone();
+    suspended.status = shared::domain::tenant::TenantStatus::Suspended;
+    suspended.version = 2;
+    assert!(matches!(store.update_tenant(&suspended, 7, &audit).await, Err(StoreError::Conflict)));
+    let suspension = AuditEntry::record(&acme.id, "t", "tenant.updated", TargetType::Tenant, &acme.id, Some(&acme), &suspended, test_now());
+    store.update_tenant(&suspended, 1, &suspension).await.unwrap();
+    assert_eq!(store.get_tenant(&acme.id).await.unwrap(), Some(suspended));
+}
+
+pub async fn workflows_round_trip_every_field(backend: Backend) {
+    let store = new_store(backend).await;
+    let mut workflow = sample("acme", 4);
+    workflow.start(test_now()).unwrap();
+    workflow.advance(None, "it@acme.example", test_now()).unwrap();
+    workflow.cancel("The hire withdrew", test_now()).unwrap();
+    insert(store.as_ref(), &workflow).await;
+    assert_eq!(store.get_workflow(&workflow.tenant_id, workflow.id).await.unwrap(), Some(workflow.clone()));
+    assert!(matches!(store.insert_workflow(&workflow, &created(&workflow)).await, Err(StoreError::AlreadyExists)));
+}
+
+pub async fn a_stale_version_changes_nothing(backend: Backend) {
+    let store = new_store(backend).await;
+    let original = sample("acme", 1);
+    insert(store.as_ref(), &original).await;
+    let mut started = original.clone();
+    started.start(test_now()).unwrap();
+    let audit = AuditEntry::record(&started.tenant_id, "t", "workflow.started", TargetType::Workflow, started.id, Some(&original), &started, test_now());
+    assert!(matches!(store.update_workflow(&started, 5, &audit).await, Err(StoreError::Conflict)));
+    assert_eq!(store.get_workflow(&original.tenant_id, original.id).await.unwrap(), Some(original.clone()));
+    assert_eq!(store.workflow_history(&original.tenant_id, original.id).await.unwrap().len(), 1, "no audit entry without its change");
+
+    store.update_workflow(&started, 1, &audit).await.unwrap();
+    assert_eq!(store.get_workflow(&original.tenant_id, original.id).await.unwrap(), Some(started));
+    let history = store.workflow_history(&original.tenant_id, original.id).await.unwrap();
+    let actions: Vec<&str> = history.iter().map(|entry| entry.action.as_str()).collect();
+    assert_eq!(actions, ["workflow.created", "workflow.started"]);
+}
+
+pub async fn tenants_never_see_each_other(backend: Backend) {
+    let store = new_store(backend).await;
+    let acme = sample("acme", 0);
+    insert(store.as_ref(), &acme).await;
+    insert(store.as_ref(), &sample("globex", 0)).await;
+    assert_eq!(store.get_workflow(&tenant_id("globex"), acme.id).await.unwrap(), None);
+    assert!(store.workflow_history(&tenant_id("globex"), acme.id).await.unwrap().is_empty());
+    let listed = walk(store.as_ref(), "globex", query(Scope::Tenant, WorkflowFilter::default(), 100)).await;
+    assert_eq!(listed.len(), 1);
+    assert_ne!(listed[0], acme.id);
+}
+
+pub async fn pages_list_everything_once_newest_first(backend: Backend) {
+    let store = new_store(backend).await;
+    let mut ids = Vec::new();
+    for n in 0..23 {
+        let workflow = sample("acme", n);
+        insert(store.as_ref(), &workflow).await;
+        ids.push(workflow.id);
+    }
+    ids.reverse();
+    for limit in [1, 7, 23, 100] {
+        assert_eq!(walk(store.as_ref(), "acme", query(Scope::Tenant, WorkflowFilter::default(), limit)).await, ids, "limit {limit}");
+    }
+    let last_page = store.list_workflows(&tenant_id("acme"), &query(Scope::Tenant, WorkflowFilter::default(), 23)).await.unwrap();
+    assert_eq!(last_page.next_after, None, "an exactly full last page has no next cursor");
+}
+
+pub async fn filters_and_scopes_match_the_reference_semantics(backend: Backend) {
+    let store = new_store(backend).await;
+    let mut all = Vec::new();
+    for n in 0..30 {
+        let mut workflow = sample("acme", n);
+        match n % 6 {
+            1 => workflow.start(test_now()).unwrap(),
+            2 => workflow.cancel("no longer needed", test_now()).unwrap(),
+            3 => workflow.archive(test_now()),
+            _ => {}
+        }
+        if n % 7 == 0 {
+            // Overdue: an open workflow due before today.
+            workflow.due_date = today().checked_sub_days(Days::new(3)).unwrap();
+        }
+        insert(store.as_ref(), &workflow).await;
+        all.push(workflow);
+    }
+    all.reverse();
+    let email = |n: usize| Email::parse(&format!("person{n}@acme.example")).unwrap();
+    let team = |name: &str| Team::parse(name).unwrap();
+    let filters = [
+        WorkflowFilter::default(),
+        WorkflowFilter { include_archived: true, ..Default::default() },
+        WorkflowFilter { status: Some(WorkflowStatus::InProgress), ..Default::default() },
+        WorkflowFilter { status: Some(WorkflowStatus::Pending), priority: Some(Priority::High), ..Default::default() },
+        WorkflowFilter { team: Some(team("design")), ..Default::default() },
+        WorkflowFilter { assigned_to: Some(email(2)), ..Default::default() },
+        WorkflowFilter { overdue: true, ..Default::default() },
+        WorkflowFilter { due_before: today().checked_add_days(Days::new(4)), due_after: Some(today()), ..Default::default() },
+        WorkflowFilter { workflow_type: Some(shared::domain::workflow::WorkflowType::Offboarding), ..Default::default() },
+    ];
+    let scopes = [
+        Scope::Tenant,
+        Scope::TeamOrAssignee { team: Some(team("it")), email: Some(email(4)) },
+        Scope::TeamOrAssignee { team: None, email: Some(email(0)) },
+        Scope::Assignee(Some(email(2))),
+        Scope::Assignee(None),
+    ];
+    for scope in &scopes {
+        for filter in &filters {
+            let expected: Vec<Uuid> = all
+                .iter()
+                .filter(|workflow| scope.includes(workflow) && filter.matches(workflow, today()))
+                .map(|workflow| workflow.id)
+                .collect();
+            for limit in [2, 50] {
+                let found = walk(store.as_ref(), "acme", query(scope.clone(), filter.clone(), limit)).await;
+                assert_eq!(found, expected, "scope {scope:?}, filter {filter:?}, limit {limit}");
+            }
+        }
+    }
+}
+
+pub async fn racing_writers_of_one_version_have_one_winner(backend: Backend) {
+    let store = new_store(backend).await;
+    let original = sample("acme", 1);
+    insert(store.as_ref(), &original).await;
+    let attempts = (0..16).map(|n| {
+        let store = store.clone();
+        let mut changed = original.clone();
+        changed.title = format!("Renamed by writer {n}");
+        changed.version += 1;
+        async move {
+            let audit = AuditEntry::record(&changed.tenant_id, "t", "workflow.updated", TargetType::Workflow, changed.id, None, &changed, test_now());
+            store.update_workflow(&changed, 1, &audit).await
+        }
+    });
+    let results = join_all(attempts.map(tokio::spawn)).await;
+    let wins = results.iter().filter(|result| matches!(result, Ok(Ok(())))).count();
+    let conflicts = results.iter().filter(|result| matches!(result, Ok(Err(StoreError::Conflict)))).count();
+    assert_eq!((wins, conflicts), (1, 15));
+    let history = store.workflow_history(&original.tenant_id, original.id).await.unwrap();
+    assert_eq!(history.len(), 2, "one audit entry for the creation, one for the single winner");
+    let stored = store.get_workflow(&original.tenant_id, original.id).await.unwrap().unwrap();
+    assert_eq!(stored.version, 2);
+}

@@ -1,0 +1,11 @@
+//! The store contract suite on both stores.
+
+assetronics_tests::for_each_store!(store_cases:
+    tenants_are_created_once_and_read_back,
+    workflows_round_trip_every_field,
+    a_stale_version_changes_nothing,
+    tenants_never_see_each_other,
+    pages_list_everything_once_newest_first,
+    filters_and_scopes_match_the_reference_semantics,
+    racing_writers_of_one_version_have_one_winner,
+);
