@@ -35,15 +35,12 @@ impl State {
         self.tenants.entry(id.clone()).or_default()
     }
 
-    /// Fails, like DynamoDB's `attribute_not_exists` on the audit item, when the entry's id is
-    /// taken. Called before the change is applied, so a failure leaves nothing behind.
-    fn check_audit_is_new(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        let taken = self
+    fn audit_is_new(&self, entry: &AuditEntry) -> bool {
+        !self
             .tenants
             .get(&entry.tenant_id)
             .and_then(|data| data.audit.get(&entry.target_id))
-            .is_some_and(|entries| entries.iter().any(|existing| existing.id == entry.id));
-        if taken { Err(StoreError::Conflict) } else { Ok(()) }
+            .is_some_and(|entries| entries.iter().any(|existing| existing.id == entry.id))
     }
 
     fn append_audit(&mut self, entry: &AuditEntry) {
@@ -80,9 +77,18 @@ impl MemoryStore {
     }
 
     /// Runs `write` on the state and saves the result when it succeeds.
-    fn commit<T>(&self, audit: &AuditEntry, write: impl FnOnce(&mut State) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    /// Runs `write` with its audit entry, like one DynamoDB transaction: when the audit entry's
+    /// id is taken, the whole write fails with `on_condition_failed`, as a failed condition does.
+    fn commit<T>(
+        &self,
+        audit: &AuditEntry,
+        on_condition_failed: StoreError,
+        write: impl FnOnce(&mut State) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut state = self.lock();
-        state.check_audit_is_new(audit)?;
+        if !state.audit_is_new(audit) {
+            return Err(on_condition_failed);
+        }
         let result = write(&mut state)?;
         if let Some(path) = &self.data_path {
             save(path, &state)?;
@@ -102,7 +108,7 @@ fn save(path: &Path, state: &State) -> Result<(), StoreError> {
 #[async_trait]
 impl TenantStore for MemoryStore {
     async fn create_tenant(&self, tenant: &Tenant, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(audit, |state| {
+        self.commit(audit, StoreError::AlreadyExists, |state| {
             let data = state.tenant_mut(&tenant.id);
             if data.tenant.is_some() {
                 return Err(StoreError::AlreadyExists);
@@ -118,7 +124,7 @@ impl TenantStore for MemoryStore {
     }
 
     async fn update_tenant(&self, tenant: &Tenant, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(audit, |state| {
+        self.commit(audit, StoreError::Conflict, |state| {
             let stored = state.tenant_mut(&tenant.id).tenant.as_mut().ok_or(StoreError::Conflict)?;
             if stored.version != expected_version {
                 return Err(StoreError::Conflict);
@@ -133,7 +139,7 @@ impl TenantStore for MemoryStore {
 #[async_trait]
 impl WorkflowStore for MemoryStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(audit, |state| {
+        self.commit(audit, StoreError::AlreadyExists, |state| {
             let workflows = &mut state.tenant_mut(&workflow.tenant_id).workflows;
             if workflows.contains_key(&workflow.id) {
                 return Err(StoreError::AlreadyExists);
@@ -149,7 +155,7 @@ impl WorkflowStore for MemoryStore {
     }
 
     async fn update_workflow(&self, workflow: &Workflow, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(audit, |state| {
+        self.commit(audit, StoreError::Conflict, |state| {
             let stored = state
                 .tenant_mut(&workflow.tenant_id)
                 .workflows
