@@ -41,14 +41,20 @@ impl TokenVerifier {
     pub fn hs256(secret: &[u8], issuer: Option<&str>, audience: Option<&str>) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = LEEWAY_SECONDS;
-        validation.set_required_spec_claims(&["exp"]);
+        // A configured issuer or audience must be present in the token, not just match when present.
+        let mut required = vec!["exp"];
         match audience {
-            Some(audience) => validation.set_audience(&[audience]),
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                required.push("aud");
+            }
             None => validation.validate_aud = false,
         }
         if let Some(issuer) = issuer {
             validation.set_issuer(&[issuer]);
+            required.push("iss");
         }
+        validation.set_required_spec_claims(&required);
         Self { key: DecodingKey::from_secret(secret), validation }
     }
 

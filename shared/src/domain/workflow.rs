@@ -523,3 +523,185 @@ pub fn merge_patch(target: &mut Map<String, Value>, patch: Map<String, Value>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::template::Template;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-25T09:00:00Z".parse().unwrap()
+    }
+
+    fn later(hours: i64) -> DateTime<Utc> {
+        now() + chrono::Duration::hours(hours)
+    }
+
+    fn today() -> NaiveDate {
+        now().date_naive()
+    }
+
+    fn workflow(steps: usize) -> Workflow {
+        let mut draft = WorkflowDraft::from_template(Template::find("new_employee").unwrap(), TriggeredBy::Template);
+        draft.steps.truncate(steps);
+        Workflow::create(Uuid::now_v7(), TenantId::parse("acme").unwrap(), draft, today(), now()).unwrap()
+    }
+
+    fn in_progress(steps: usize) -> Workflow {
+        let mut workflow = workflow(steps);
+        workflow.start(now()).unwrap();
+        workflow
+    }
+
+    fn invalid(action: &'static str, status: WorkflowStatus) -> Result<(), TransitionError> {
+        Err(TransitionError::InvalidState { action, status })
+    }
+
+    #[test]
+    fn a_new_workflow_is_pending_at_step_zero_due_after_its_duration() {
+        let workflow = workflow(9);
+        assert_eq!(workflow.status, WorkflowStatus::Pending);
+        assert_eq!((workflow.current_step, workflow.total_steps), (0, 9));
+        assert_eq!(workflow.version, 1);
+        assert_eq!(workflow.due_date.to_string(), "2026-12-02");
+        assert_eq!(workflow.steps.iter().map(|step| step.order).collect::<Vec<_>>(), (1..=9).collect::<Vec<_>>());
+        assert!(workflow.steps.iter().all(|step| !step.completed && step.started_at.is_none()));
+    }
+
+    #[test]
+    fn creation_checks_title_steps_due_date_and_system_metadata() {
+        let mut draft = WorkflowDraft::from_template(Template::find("new_employee").unwrap(), TriggeredBy::Manual);
+        draft.title = " ".into();
+        draft.steps.clear();
+        draft.due_date = Some(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        draft.metadata.insert("asset_ids".into(), Value::Array(vec![]));
+        let errors = Workflow::create(Uuid::now_v7(), TenantId::parse("acme").unwrap(), draft, today(), now()).unwrap_err();
+        assert_eq!(errors.fields().collect::<Vec<_>>(), ["due_date", "metadata.asset_ids", "steps", "title"]);
+    }
+
+    #[test]
+    fn start_begins_step_one() {
+        let mut workflow = workflow(3);
+        workflow.start(later(1)).unwrap();
+        assert_eq!(workflow.status, WorkflowStatus::InProgress);
+        assert_eq!(workflow.current_step, 1);
+        assert_eq!(workflow.started_at, Some(later(1)));
+        assert_eq!(workflow.steps[0].started_at, Some(later(1)));
+        assert_eq!(workflow.version, 2);
+        assert_eq!(workflow.start(later(2)), invalid("start", WorkflowStatus::InProgress));
+    }
+
+    #[test]
+    fn advance_completes_the_current_step_and_starts_the_next() {
+        let mut workflow = in_progress(3);
+        workflow.advance(Some(1), "ana@acme.test", later(2)).unwrap();
+        assert_eq!(workflow.current_step, 2);
+        assert!(workflow.steps[0].completed);
+        assert_eq!(workflow.steps[0].completed_at, Some(later(2)));
+        assert_eq!(workflow.steps[0].completed_by.as_deref(), Some("ana@acme.test"));
+        assert_eq!(workflow.steps[1].started_at, Some(later(2)));
+        assert!(!workflow.steps[1].completed);
+    }
+
+    #[test]
+    fn after_the_last_step_the_workflow_stays_on_it_and_cannot_advance() {
+        let mut workflow = in_progress(2);
+        workflow.advance(None, "a", later(1)).unwrap();
+        workflow.advance(None, "a", later(2)).unwrap();
+        assert_eq!(workflow.current_step, 2);
+        assert!(workflow.steps.iter().all(|step| step.completed));
+        let before = workflow.clone();
+        assert_eq!(workflow.advance(None, "a", later(3)), Err(TransitionError::NoStepLeft));
+        assert_eq!(workflow, before);
+    }
+
+    #[test]
+    fn advance_with_another_expected_step_is_refused() {
+        let mut workflow = in_progress(3);
+        let before = workflow.clone();
+        assert_eq!(workflow.advance(Some(2), "a", later(1)), Err(TransitionError::StepMismatch { expected: 2, actual: 1 }));
+        assert_eq!(workflow, before);
+    }
+
+    #[test]
+    fn complete_needs_every_step_done() {
+        let mut workflow = in_progress(2);
+        assert_eq!(workflow.complete(later(1)), Err(TransitionError::StepsRemaining { remaining: 2, total: 2 }));
+        workflow.advance(None, "a", later(1)).unwrap();
+        workflow.advance(None, "a", later(2)).unwrap();
+        workflow.complete(later(3)).unwrap();
+        assert_eq!(workflow.status, WorkflowStatus::Completed);
+        assert_eq!(workflow.completed_at, Some(later(3)));
+    }
+
+    #[test]
+    fn cancel_keeps_the_reason_from_pending_or_in_progress() {
+        for mut workflow in [workflow(2), in_progress(2)] {
+            workflow.cancel("Hire withdrew", later(1)).unwrap();
+            assert_eq!(workflow.status, WorkflowStatus::Cancelled);
+            assert_eq!(workflow.cancelled_at, Some(later(1)));
+            assert_eq!(workflow.metadata["cancellation_reason"], "Hire withdrew");
+        }
+    }
+
+    #[test]
+    fn every_other_transition_is_refused_without_change() {
+        let pending = workflow(1);
+        let mut completed = in_progress(1);
+        completed.advance(None, "a", later(1)).unwrap();
+        completed.complete(later(1)).unwrap();
+        let mut cancelled = workflow(1);
+        cancelled.cancel("x", later(1)).unwrap();
+
+        let mut w = pending.clone();
+        assert_eq!(w.advance(None, "a", later(2)), invalid("advance", WorkflowStatus::Pending));
+        assert_eq!(w.complete(later(2)), invalid("complete", WorkflowStatus::Pending));
+        assert_eq!(w, pending);
+        for (original, status) in [(&completed, WorkflowStatus::Completed), (&cancelled, WorkflowStatus::Cancelled)] {
+            let mut w = original.clone();
+            assert_eq!(w.start(later(2)), invalid("start", status));
+            assert_eq!(w.advance(None, "a", later(2)), invalid("advance", status));
+            assert_eq!(w.complete(later(2)), invalid("complete", status));
+            assert_eq!(w.cancel("again", later(2)), invalid("cancel", status));
+            let patch = WorkflowPatch { title: Some("New".into()), ..Default::default() }.validate(today()).unwrap();
+            assert_eq!(w.apply_patch(&patch, later(2)).map(|_| ()), invalid("update", status));
+            assert_eq!(&w, original);
+        }
+    }
+
+    #[test]
+    fn a_patch_merges_metadata_and_a_no_op_patch_changes_nothing() {
+        let mut workflow = workflow(1);
+        workflow.metadata = serde_json::json!({"a": {"b": 1, "c": 2}, "d": 3}).as_object().unwrap().clone();
+        let metadata = serde_json::json!({"a": {"b": null, "e": 4}, "d": null}).as_object().unwrap().clone();
+        let patch = WorkflowPatch { metadata: Some(metadata), ..Default::default() }.validate(today()).unwrap();
+        assert!(workflow.apply_patch(&patch, later(1)).unwrap());
+        assert_eq!(Value::Object(workflow.metadata.clone()), serde_json::json!({"a": {"c": 2, "e": 4}}));
+        assert_eq!(workflow.version, 2);
+        let same = WorkflowPatch { title: Some(workflow.title.clone()), ..Default::default() }.validate(today()).unwrap();
+        assert!(!workflow.apply_patch(&same, later(2)).unwrap());
+        assert_eq!(workflow.version, 2);
+    }
+
+    #[test]
+    fn patch_validation_rejects_bad_values_before_any_state_check() {
+        let patch = WorkflowPatch {
+            title: Some(String::new()),
+            due_date: NaiveDate::from_ymd_opt(2026, 1, 1),
+            metadata: Some(serde_json::json!({"cancellation_reason": "x"}).as_object().unwrap().clone()),
+            ..Default::default()
+        };
+        let errors = patch.validate(today()).unwrap_err();
+        assert_eq!(errors.fields().collect::<Vec<_>>(), ["due_date", "metadata.cancellation_reason", "title"]);
+    }
+
+    #[test]
+    fn overdue_means_open_and_due_before_today() {
+        let mut workflow = workflow(1);
+        workflow.due_date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert!(workflow.is_overdue(today()));
+        assert!(!workflow.is_overdue(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()));
+        workflow.cancel("x", now()).unwrap();
+        assert!(!workflow.is_overdue(today()));
+    }
+}
