@@ -113,8 +113,8 @@ pub trait WorkflowStore: Send + Sync {
     /// or neither; `Conflict` when the version moved on.
     async fn update_workflow(&self, workflow: &Workflow, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError>;
     async fn list_workflows(&self, tenant: &TenantId, query: &WorkflowQuery) -> Result<WorkflowPage, StoreError>;
-    /// The workflow's audit entries, oldest first.
-    async fn workflow_history(&self, tenant: &TenantId, id: Uuid) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The workflow with its audit entries, oldest first (one read: they share a partition).
+    async fn workflow_history(&self, tenant: &TenantId, id: Uuid) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError>;
 }
 
 /// Everything the API needs from a store.

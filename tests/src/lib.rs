@@ -38,15 +38,18 @@ pub enum Backend {
 
 /// A DynamoDB client for the emulator, with static credentials and a fixed region.
 pub fn emulator_client() -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::from_conf(emulator_config().build())
+}
+
+/// The emulator's client configuration, to extend (with an interceptor, say) before building.
+pub fn emulator_config() -> aws_sdk_dynamodb::config::Builder {
     let endpoint = std::env::var(ENDPOINT_VARIABLE)
         .unwrap_or_else(|_| panic!("{ENDPOINT_VARIABLE} is not set: run the tests with scripts/test, which starts moto"));
-    let config = aws_sdk_dynamodb::Config::builder()
+    aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(endpoint)
         .credentials_provider(Credentials::new("test", "test", None, None, "static"))
-        .build();
-    aws_sdk_dynamodb::Client::from_conf(config)
 }
 
 /// A new, empty store: in memory, or a fresh table on the emulator.
@@ -125,7 +128,10 @@ impl TestApp {
     }
 
     pub async fn with_clock(backend: Backend, clock: Arc<dyn Clock>) -> Self {
-        let store = new_store(backend).await;
+        Self::on_store(new_store(backend).await, backend, clock)
+    }
+
+    pub fn on_store(store: Arc<dyn Store>, backend: Backend, clock: Arc<dyn Clock>) -> Self {
         let config = config();
         let state = AppState::new(store.clone(), &config, clock);
         Self { router: assetronics_local::app(state, &config), store, backend }

@@ -74,6 +74,7 @@ async fn create_tenant(
         shared::ports::StoreError::AlreadyExists => AppError::Conflict(format!("tenant {} already exists", tenant.id)),
         other => other.into(),
     })?;
+    state.tenants.evict(&tenant.id);
     tracing::info!(tenant_id = %tenant.id, "tenant provisioned");
     let location = format!("/api/v1/tenants/{}", tenant.id);
     let version = tenant.version;
@@ -122,6 +123,7 @@ async fn update_tenant(
         tenant.updated_at = now;
         let audit = AuditEntry::record(&tenant.id, &admin.user_id, "tenant.updated", TargetType::Tenant, &tenant.id, Some(&before), &tenant, now);
         state.store.update_tenant(&tenant, before.version, &audit).await?;
+        state.tenants.evict(&tenant.id);
         tracing::info!(tenant_id = %tenant.id, status = ?tenant.status, "tenant status changed");
     }
     let version = tenant.version;

@@ -308,8 +308,14 @@ async fn history(
     session: TenantCaller,
     IdPath(id): IdPath,
 ) -> Result<axum::Json<ListData<AuditEntry>>, AppError> {
-    let workflow = load_visible(&state, &session.caller, id).await?;
-    Ok(whole_list(state.store.workflow_history(&workflow.tenant_id, workflow.id).await?))
+    let caller = &session.caller;
+    let (_, entries) = state
+        .store
+        .workflow_history(&caller.tenant, id)
+        .await?
+        .filter(|(workflow, _)| caller.can_see(workflow))
+        .ok_or_else(|| not_found(id))?;
+    Ok(whole_list(entries))
 }
 
 /// A field that may be absent (`None`), null (`Some(None)`) or set.
@@ -522,7 +528,11 @@ async fn load_visible(state: &AppState, caller: &Caller, id: Uuid) -> Result<Wor
         .get_workflow(&caller.tenant, id)
         .await?
         .filter(|workflow| caller.can_see(workflow))
-        .ok_or_else(|| AppError::NotFound(format!("no workflow {id}")))
+        .ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: Uuid) -> AppError {
+    AppError::NotFound(format!("no workflow {id}"))
 }
 
 fn audit_entry(caller: &Caller, action: &str, before: Option<&Workflow>, after: &Workflow, now: DateTime<Utc>) -> AuditEntry {

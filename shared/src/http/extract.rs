@@ -55,8 +55,8 @@ impl FromRequestParts<AppState> for TenantCaller {
             Err(_) => return Err(AppError::Unauthorized(NOT_AUTHENTICATED)),
         };
         let tenant = state
-            .store
-            .get_tenant(&tenant_id)
+            .tenants
+            .get(state.store.as_ref(), &tenant_id)
             .await?
             .filter(Tenant::is_active)
             .ok_or(AppError::Unauthorized(NOT_AUTHENTICATED))?;

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod openapi;
 pub mod response;
 pub mod state;
+pub mod tenant_cache;
 
 pub use error::AppError;
 pub use state::AppState;

@@ -8,6 +8,7 @@ use crate::config::ApiConfig;
 use crate::ports::Store;
 
 use super::cursor::CursorSigner;
+use super::tenant_cache::TenantCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +16,7 @@ pub struct AppState {
     pub verifier: Arc<TokenVerifier>,
     pub clock: Arc<dyn Clock>,
     pub cursors: CursorSigner,
+    pub tenants: Arc<TenantCache>,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             verifier: Arc::new(verifier),
             clock,
             cursors: CursorSigner::new(config.cursor_secret.as_bytes()),
+            tenants: Arc::default(),
         }
     }
 }

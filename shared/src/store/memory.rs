@@ -186,9 +186,10 @@ impl WorkflowStore for MemoryStore {
         Ok(WorkflowPage::from_lookahead(matches, query.limit))
     }
 
-    async fn workflow_history(&self, tenant: &TenantId, id: Uuid) -> Result<Vec<AuditEntry>, StoreError> {
+    async fn workflow_history(&self, tenant: &TenantId, id: Uuid) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError> {
         let state = self.lock();
-        let entries = state.tenants.get(tenant).and_then(|data| data.audit.get(&id.to_string()));
-        Ok(entries.cloned().unwrap_or_default())
+        let Some(data) = state.tenants.get(tenant) else { return Ok(None) };
+        let entries = data.audit.get(&id.to_string()).cloned().unwrap_or_default();
+        Ok(data.workflows.get(&id).map(|workflow| (workflow.clone(), entries)))
     }
 }

@@ -21,7 +21,7 @@ pub const EXPIRES_AT: &str = "expires_at";
 
 const TENANT_SK: &str = "TENANT";
 const WORKFLOW_SK: &str = "WORKFLOW";
-pub const AUDIT_SK_PREFIX: &str = "AUDIT#";
+const AUDIT_SK_PREFIX: &str = "AUDIT#";
 
 pub fn tenant_pk(tenant: &TenantId) -> String {
     format!("TENANT#{tenant}")
@@ -34,6 +34,10 @@ pub fn workflow_pk(tenant: &TenantId, id: Uuid) -> String {
 /// The audit entry's sort key; its partition is the partition of the item it is about.
 pub fn audit_sk(id: Uuid) -> String {
     format!("{AUDIT_SK_PREFIX}{id}")
+}
+
+pub fn is_audit_item(item: &Item) -> bool {
+    item.get(SK).and_then(|sk| sk.as_s().ok()).is_some_and(|sk| sk.starts_with(AUDIT_SK_PREFIX))
 }
 
 pub fn tenant_key(tenant: &TenantId) -> Item {

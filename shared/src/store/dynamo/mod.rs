@@ -173,7 +173,10 @@ impl WorkflowStore for DynamoStore {
         query::list_workflows(&self.client, &self.table, tenant, query).await
     }
 
-    async fn workflow_history(&self, tenant: &TenantId, id: Uuid) -> Result<Vec<AuditEntry>, StoreError> {
+    async fn workflow_history(&self, tenant: &TenantId, id: Uuid) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError> {
+        // The workflow and its audit entries share a partition: one Query reads them all
+        // (`AUDIT#...` sorts before `WORKFLOW`, and audit ids are UUID v7, so oldest first).
+        let mut workflow = None;
         let mut entries = Vec::new();
         let mut start_key = None;
         loop {
@@ -181,20 +184,23 @@ impl WorkflowStore for DynamoStore {
                 .client
                 .query()
                 .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :audit)")
+                .key_condition_expression("pk = :pk")
                 .expression_attribute_values(":pk", AttributeValue::S(keys::workflow_pk(tenant, id)))
-                .expression_attribute_values(":audit", AttributeValue::S(keys::AUDIT_SK_PREFIX.to_owned()))
                 .consistent_read(true)
                 .set_exclusive_start_key(start_key)
                 .send()
                 .await
                 .map_err(unavailable)?;
             for item in output.items.unwrap_or_default() {
-                entries.push(from_item(item)?);
+                if keys::is_audit_item(&item) {
+                    entries.push(from_item(item)?);
+                } else {
+                    workflow = Some(from_item(item)?);
+                }
             }
             start_key = output.last_evaluated_key;
             if start_key.is_none() {
-                return Ok(entries);
+                return Ok(workflow.map(|workflow| (workflow, entries)));
             }
         }
     }

@@ -1,0 +1,110 @@
+//! DynamoDB round trips per API operation, counted by an SDK interceptor on the real client
+//! against moto. Prints the table for the closing note and fails when an operation needs more
+//! requests than designed: one conditional read plus one transaction per mutation (the audit
+//! entry rides in the transaction), one Query per list page or history, no Scan anywhere.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use assetronics_tests::{Backend, TestApp, admin, emulator_config, test_now};
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::error::BoxError;
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use shared::clock::FixedClock;
+use shared::store::dynamo::DynamoStore;
+
+/// Counts requests by their `X-Amz-Target` (`DynamoDB_20120810.Query` → `Query`).
+#[derive(Debug, Default, Clone)]
+struct RequestCounter(Arc<Mutex<BTreeMap<String, usize>>>);
+
+impl Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "RequestCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let target = context.request().headers().get("x-amz-target").unwrap_or("unknown");
+        let operation = target.rsplit('.').next().unwrap_or(target).to_owned();
+        *self.0.lock().unwrap().entry(operation).or_default() += 1;
+        Ok(())
+    }
+}
+
+impl RequestCounter {
+    fn take(&self) -> BTreeMap<String, usize> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+    pairs.iter().map(|(operation, count)| ((*operation).to_owned(), *count)).collect()
+}
+
+#[tokio::test]
+async fn each_api_operation_makes_the_designed_dynamodb_requests() {
+    let counter = RequestCounter::default();
+    let client = aws_sdk_dynamodb::Client::from_conf(emulator_config().interceptor(counter.clone()).build());
+    let table = format!("round-trips-{}", uuid::Uuid::now_v7().simple());
+    shared::store::dynamo::table::create_table(&client, &table).await.unwrap();
+    let store = Arc::new(DynamoStore::new(client, table));
+    let app = TestApp::on_store(store, Backend::Dynamo, Arc::new(FixedClock(test_now())));
+    app.add_tenant("acme").await;
+    let token = admin("acme");
+    // Warm the per-process tenant cache, as any instance that served a request before has it.
+    app.request(Method::GET, "/api/v1/workflows/templates", Some(&token), None).await;
+    for _ in 0..25 {
+        app.request(Method::POST, "/api/v1/workflows/from-template", Some(&token), Some(json!({"template_key": "new_employee"}))).await;
+    }
+    counter.take();
+
+    let mut id = String::new();
+    let mut report = Vec::new();
+    let operations: [(&str, Method, &str, Option<Value>); 10] = [
+        ("create from template", Method::POST, "/api/v1/workflows/from-template", Some(json!({"template_key": "emergency_replacement"}))),
+        ("get", Method::GET, "/api/v1/workflows/{id}", None),
+        ("list page (20 of 26)", Method::GET, "/api/v1/workflows", None),
+        ("list page, filtered", Method::GET, "/api/v1/workflows?status=pending&priority=urgent&limit=5", None),
+        ("patch", Method::PATCH, "/api/v1/workflows/{id}", Some(json!({"title": "Replace Ana's broken laptop"}))),
+        ("start", Method::POST, "/api/v1/workflows/{id}/start", None),
+        ("advance", Method::POST, "/api/v1/workflows/{id}/advance", Some(json!({"expected_step": 1}))),
+        ("history", Method::GET, "/api/v1/workflows/{id}/history", None),
+        ("cancel", Method::POST, "/api/v1/workflows/{id}/cancel", Some(json!({"reason": "Found a spare"}))),
+        ("complete (refused: cancelled)", Method::POST, "/api/v1/workflows/{id}/complete", None),
+    ];
+    for (name, method, path, body) in operations {
+        let response = app.request(method, &path.replace("{id}", &id), Some(&token), body).await;
+        assert!(response.status.is_success() || response.status == StatusCode::CONFLICT, "{name}: {:?}", response.body);
+        if id.is_empty() {
+            id = response.data()["id"].as_str().unwrap().to_owned();
+        }
+        report.push((name, counter.take()));
+    }
+
+    println!("\nDynamoDB requests per API operation (moto, tenant cache warm):");
+    for (name, requests) in &report {
+        let total: usize = requests.values().sum();
+        println!("  {name:<32} {total}  {requests:?}");
+    }
+    let expected = [
+        counts(&[("TransactWriteItems", 1)]),
+        counts(&[("GetItem", 1)]),
+        counts(&[("Query", 1)]),
+        counts(&[("Query", 1)]),
+        counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+        counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+        counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+        counts(&[("Query", 1)]),
+        counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+        counts(&[("GetItem", 1)]),
+    ];
+    for ((name, requests), expected) in report.iter().zip(expected) {
+        assert_eq!(requests, &expected, "{name}");
+    }
+}
