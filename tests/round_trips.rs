@@ -60,14 +60,25 @@ async fn each_api_operation_makes_the_designed_dynamodb_requests() {
     // Warm the per-process tenant cache, as any instance that served a request before has it.
     app.request(Method::GET, "/api/v1/workflows/templates", Some(&token), None).await;
     for _ in 0..25 {
-        app.request(Method::POST, "/api/v1/workflows/from-template", Some(&token), Some(json!({"template_key": "new_employee"}))).await;
+        app.request(
+            Method::POST,
+            "/api/v1/workflows/from-template",
+            Some(&token),
+            Some(json!({"template_key": "new_employee"})),
+        )
+        .await;
     }
     counter.take();
 
     let mut id = String::new();
     let mut report = Vec::new();
     let operations: [(&str, Method, &str, Option<Value>); 10] = [
-        ("create from template", Method::POST, "/api/v1/workflows/from-template", Some(json!({"template_key": "emergency_replacement"}))),
+        (
+            "create from template",
+            Method::POST,
+            "/api/v1/workflows/from-template",
+            Some(json!({"template_key": "emergency_replacement"})),
+        ),
         ("get", Method::GET, "/api/v1/workflows/{id}", None),
         ("list page (20 of 26)", Method::GET, "/api/v1/workflows", None),
         ("list page, filtered", Method::GET, "/api/v1/workflows?status=pending&priority=urgent&limit=5", None),

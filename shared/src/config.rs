@@ -55,7 +55,9 @@ impl ApiConfig {
             jwt_issuer: optional("JWT_ISSUER"),
             jwt_audience: optional("JWT_AUDIENCE"),
             cursor_secret: optional("CURSOR_SECRET").unwrap_or_else(|| DEV_CURSOR_SECRET.to_owned()),
-            cors_allowed_origins: origins(&optional("CORS_ALLOWED_ORIGINS").unwrap_or_else(|| DEV_CORS_ORIGIN.to_owned())),
+            cors_allowed_origins: origins(
+                &optional("CORS_ALLOWED_ORIGINS").unwrap_or_else(|| DEV_CORS_ORIGIN.to_owned()),
+            ),
         }
     }
 

@@ -101,7 +101,8 @@ pub trait TenantStore: Send + Sync {
     async fn create_tenant(&self, tenant: &Tenant, audit: &AuditEntry) -> Result<(), StoreError>;
     async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError>;
     /// Replaces a tenant whose stored version is `expected_version`, with its audit entry.
-    async fn update_tenant(&self, tenant: &Tenant, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError>;
+    async fn update_tenant(&self, tenant: &Tenant, expected_version: u64, audit: &AuditEntry)
+    -> Result<(), StoreError>;
 }
 
 #[async_trait]
@@ -111,10 +112,19 @@ pub trait WorkflowStore: Send + Sync {
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError>;
     /// Replaces a workflow whose stored version is `expected_version`, with its audit entry, both
     /// or neither; `Conflict` when the version moved on.
-    async fn update_workflow(&self, workflow: &Workflow, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError>;
+    async fn update_workflow(
+        &self,
+        workflow: &Workflow,
+        expected_version: u64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
     async fn list_workflows(&self, tenant: &TenantId, query: &WorkflowQuery) -> Result<WorkflowPage, StoreError>;
     /// The workflow with its audit entries, oldest first (one read: they share a partition).
-    async fn workflow_history(&self, tenant: &TenantId, id: Uuid) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError>;
+    async fn workflow_history(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+    ) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError>;
 }
 
 /// Everything the API needs from a store.

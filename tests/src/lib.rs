@@ -43,8 +43,9 @@ pub fn emulator_client() -> aws_sdk_dynamodb::Client {
 
 /// The emulator's client configuration, to extend (with an interceptor, say) before building.
 pub fn emulator_config() -> aws_sdk_dynamodb::config::Builder {
-    let endpoint = std::env::var(ENDPOINT_VARIABLE)
-        .unwrap_or_else(|_| panic!("{ENDPOINT_VARIABLE} is not set: run the tests with scripts/test, which starts moto"));
+    let endpoint = std::env::var(ENDPOINT_VARIABLE).unwrap_or_else(|_| {
+        panic!("{ENDPOINT_VARIABLE} is not set: run the tests with scripts/test, which starts moto")
+    });
     aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
@@ -140,7 +141,8 @@ impl TestApp {
     /// Provisions an active tenant straight in the store.
     pub async fn add_tenant(&self, id: &str) -> Tenant {
         let tenant = tenant(id, test_now());
-        let audit = AuditEntry::record(&tenant.id, "test", "tenant.created", TargetType::Tenant, &tenant.id, None, &tenant, test_now());
+        let audit = AuditEntry::new(&tenant.id, "test", "tenant.created", TargetType::Tenant, &tenant.id, test_now())
+            .with_diff(None, &tenant);
         self.store.create_tenant(&tenant, &audit).await.expect("create tenant");
         tenant
     }

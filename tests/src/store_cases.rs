@@ -28,7 +28,8 @@ fn sample(tenant: &str, n: usize) -> Workflow {
     let mut draft = WorkflowDraft::from_template(template, TriggeredBy::Template);
     draft.title = format!("Workflow {n}");
     draft.team = Team::parse(["it", "design", "sales"][n % 3]).ok();
-    draft.assigned_to = (n % 2 == 0).then(|| Email::parse(&format!("person{}@{tenant}.example", n % 5)).unwrap());
+    draft.assigned_to =
+        n.is_multiple_of(2).then(|| Email::parse(&format!("person{}@{tenant}.example", n % 5)).unwrap());
     draft.priority = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent][n % 4];
     draft.due_date = today().checked_add_days(Days::new((n % 10) as u64));
     draft.metadata = json!({"n": n, "nested": {"list": [1, "two", null], "flag": true}}).as_object().unwrap().clone();
@@ -36,7 +37,8 @@ fn sample(tenant: &str, n: usize) -> Workflow {
 }
 
 fn created(workflow: &Workflow) -> AuditEntry {
-    AuditEntry::record(&workflow.tenant_id, "tester", "workflow.created", TargetType::Workflow, workflow.id, None, workflow, test_now())
+    AuditEntry::new(&workflow.tenant_id, "tester", "workflow.created", TargetType::Workflow, workflow.id, test_now())
+        .with_diff(None, workflow)
 }
 
 async fn insert(store: &dyn Store, workflow: &Workflow) {
@@ -45,7 +47,8 @@ async fn insert(store: &dyn Store, workflow: &Workflow) {
 
 /// The stored audit entries of `workflow`, checking they come with the stored workflow itself.
 async fn history(store: &dyn Store, workflow: &Workflow) -> Vec<AuditEntry> {
-    let (stored, entries) = store.workflow_history(&workflow.tenant_id, workflow.id).await.unwrap().expect("the workflow exists");
+    let (stored, entries) =
+        store.workflow_history(&workflow.tenant_id, workflow.id).await.unwrap().expect("the workflow exists");
     assert_eq!(stored.id, workflow.id);
     entries
 }
@@ -71,7 +74,8 @@ async fn walk(store: &dyn Store, tenant: &str, mut query: WorkflowQuery) -> Vec<
 pub async fn tenants_are_created_once_and_read_back(backend: Backend) {
     let store = new_store(backend).await;
     let acme = tenant("acme", test_now());
-    let audit = AuditEntry::record(&acme.id, "t", "tenant.created", TargetType::Tenant, &acme.id, None, &acme, test_now());
+    let audit = AuditEntry::new(&acme.id, "t", "tenant.created", TargetType::Tenant, &acme.id, test_now())
+        .with_diff(None, &acme);
     store.create_tenant(&acme, &audit).await.unwrap();
     assert_eq!(store.get_tenant(&acme.id).await.unwrap(), Some(acme.clone()));
     assert!(matches!(store.create_tenant(&acme, &audit).await, Err(StoreError::AlreadyExists)));
@@ -81,7 +85,8 @@ pub async fn tenants_are_created_once_and_read_back(backend: Backend) {
     suspended.status = shared::domain::tenant::TenantStatus::Suspended;
     suspended.version = 2;
     assert!(matches!(store.update_tenant(&suspended, 7, &audit).await, Err(StoreError::Conflict)));
-    let suspension = AuditEntry::record(&acme.id, "t", "tenant.updated", TargetType::Tenant, &acme.id, Some(&acme), &suspended, test_now());
+    let suspension = AuditEntry::new(&acme.id, "t", "tenant.updated", TargetType::Tenant, &acme.id, test_now())
+        .with_diff(Some(&acme), &suspended);
     store.update_tenant(&suspended, 1, &suspension).await.unwrap();
     assert_eq!(store.get_tenant(&acme.id).await.unwrap(), Some(suspended));
 }
@@ -103,7 +108,9 @@ pub async fn a_stale_version_changes_nothing(backend: Backend) {
     insert(store.as_ref(), &original).await;
     let mut started = original.clone();
     started.start(test_now()).unwrap();
-    let audit = AuditEntry::record(&started.tenant_id, "t", "workflow.started", TargetType::Workflow, started.id, Some(&original), &started, test_now());
+    let audit =
+        AuditEntry::new(&started.tenant_id, "t", "workflow.started", TargetType::Workflow, started.id, test_now())
+            .with_diff(Some(&original), &started);
     assert!(matches!(store.update_workflow(&started, 5, &audit).await, Err(StoreError::Conflict)));
     assert_eq!(store.get_workflow(&original.tenant_id, original.id).await.unwrap(), Some(original.clone()));
     assert_eq!(history(store.as_ref(), &original).await.len(), 1, "no audit entry without its change");
@@ -137,9 +144,14 @@ pub async fn pages_list_everything_once_newest_first(backend: Backend) {
     }
     ids.reverse();
     for limit in [1, 7, 23, 100] {
-        assert_eq!(walk(store.as_ref(), "acme", query(Scope::Tenant, WorkflowFilter::default(), limit)).await, ids, "limit {limit}");
+        assert_eq!(
+            walk(store.as_ref(), "acme", query(Scope::Tenant, WorkflowFilter::default(), limit)).await,
+            ids,
+            "limit {limit}"
+        );
     }
-    let last_page = store.list_workflows(&tenant_id("acme"), &query(Scope::Tenant, WorkflowFilter::default(), 23)).await.unwrap();
+    let last_page =
+        store.list_workflows(&tenant_id("acme"), &query(Scope::Tenant, WorkflowFilter::default(), 23)).await.unwrap();
     assert_eq!(last_page.next_after, None, "an exactly full last page has no next cursor");
 }
 
@@ -172,8 +184,15 @@ pub async fn filters_and_scopes_match_the_reference_semantics(backend: Backend) 
         WorkflowFilter { team: Some(team("design")), ..Default::default() },
         WorkflowFilter { assigned_to: Some(email(2)), ..Default::default() },
         WorkflowFilter { overdue: true, ..Default::default() },
-        WorkflowFilter { due_before: today().checked_add_days(Days::new(4)), due_after: Some(today()), ..Default::default() },
-        WorkflowFilter { workflow_type: Some(shared::domain::workflow::WorkflowType::Offboarding), ..Default::default() },
+        WorkflowFilter {
+            due_before: today().checked_add_days(Days::new(4)),
+            due_after: Some(today()),
+            ..Default::default()
+        },
+        WorkflowFilter {
+            workflow_type: Some(shared::domain::workflow::WorkflowType::Offboarding),
+            ..Default::default()
+        },
     ];
     let scopes = [
         Scope::Tenant,
@@ -207,7 +226,15 @@ pub async fn racing_writers_of_one_version_have_one_winner(backend: Backend) {
         changed.title = format!("Renamed by writer {n}");
         changed.version += 1;
         async move {
-            let audit = AuditEntry::record(&changed.tenant_id, "t", "workflow.updated", TargetType::Workflow, changed.id, None, &changed, test_now());
+            let audit = AuditEntry::new(
+                &changed.tenant_id,
+                "t",
+                "workflow.updated",
+                TargetType::Workflow,
+                changed.id,
+                test_now(),
+            )
+            .with_diff(None, &changed);
             store.update_workflow(&changed, 1, &audit).await
         }
     });

@@ -74,7 +74,8 @@ pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -
             created_at: now,
             updated_at: now,
         };
-        let audit = AuditEntry::record(&tenant_id, "system:seed", "tenant.created", TargetType::Tenant, &tenant_id, None, &tenant, now);
+        let audit = AuditEntry::new(&tenant_id, "system:seed", "tenant.created", TargetType::Tenant, &tenant_id, now)
+            .with_diff(None, &tenant);
         store.create_tenant(&tenant, &audit).await?;
         let today = tenant.today(now);
         let samples = [
@@ -91,7 +92,9 @@ pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -
             draft.scheduled_start = today.checked_add_days(Days::new(1));
             let workflow = Workflow::create(uuid::Uuid::now_v7(), tenant_id.clone(), draft, today, now)
                 .expect("the demo workflows are valid");
-            let audit = AuditEntry::record(&tenant_id, "system:seed", "workflow.created", TargetType::Workflow, workflow.id, None, &workflow, now);
+            let audit =
+                AuditEntry::new(&tenant_id, "system:seed", "workflow.created", TargetType::Workflow, workflow.id, now)
+                    .with_diff(None, &workflow);
             store.insert_workflow(&workflow, &audit).await?;
         }
     }

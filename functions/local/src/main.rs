@@ -14,7 +14,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let clock = Arc::new(SystemClock);
     if std::env::var("SEED").as_deref() != Ok("0") {
         let token = assetronics_local::seed_demo(store.as_ref(), clock.as_ref(), &config.jwt_secret).await?;
-        println!("Demo tenant `{}` ready. Admin token (30 days):\n\n{token}\n", assetronics_local::DEMO_TENANT);
+        println!(
+            "Demo tenant `{}` ready. Admin token (30 days):\n\nexport TOKEN={token}\n",
+            assetronics_local::DEMO_TENANT
+        );
         println!("Try: curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:3000/api/v1/workflows\n");
     }
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());

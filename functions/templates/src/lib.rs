@@ -69,7 +69,12 @@ impl From<&Template> for TemplateView {
             description: template.description,
             estimated_duration_days: template.estimated_duration_days,
             step_count: template.steps.len(),
-            steps: template.steps.iter().enumerate().map(|(index, step)| StepView { order: index + 1, step: *step }).collect(),
+            steps: template
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(index, step)| StepView { order: index + 1, step: *step })
+                .collect(),
         }
     }
 }

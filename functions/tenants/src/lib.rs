@@ -69,7 +69,8 @@ async fn create_tenant(
         created_at: now,
         updated_at: now,
     };
-    let audit = AuditEntry::record(&tenant.id, &admin.user_id, "tenant.created", TargetType::Tenant, &tenant.id, None, &tenant, now);
+    let audit = AuditEntry::new(&tenant.id, &admin.user_id, "tenant.created", TargetType::Tenant, &tenant.id, now)
+        .with_diff(None, &tenant);
     state.store.create_tenant(&tenant, &audit).await.map_err(|error| match error {
         shared::ports::StoreError::AlreadyExists => AppError::Conflict(format!("tenant {} already exists", tenant.id)),
         other => other.into(),
@@ -90,7 +91,11 @@ async fn load(state: &AppState, id: &str) -> Result<Tenant, AppError> {
 #[utoipa::path(get, path = "/api/v1/tenants/{id}", tag = "tenants", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, description = "The tenant", body = Data<Tenant>), Problems))]
-async fn get_tenant(State(state): State<AppState>, _admin: PlatformAdmin, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn get_tenant(
+    State(state): State<AppState>,
+    _admin: PlatformAdmin,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let tenant = load(&state, &id).await?;
     let version = tenant.version;
     Ok(versioned(tenant, version, None))
@@ -121,7 +126,8 @@ async fn update_tenant(
         tenant.status = body.status;
         tenant.version += 1;
         tenant.updated_at = now;
-        let audit = AuditEntry::record(&tenant.id, &admin.user_id, "tenant.updated", TargetType::Tenant, &tenant.id, Some(&before), &tenant, now);
+        let audit = AuditEntry::new(&tenant.id, &admin.user_id, "tenant.updated", TargetType::Tenant, &tenant.id, now)
+            .with_diff(Some(&before), &tenant);
         state.store.update_tenant(&tenant, before.version, &audit).await?;
         state.tenants.evict(&tenant.id);
         tracing::info!(tenant_id = %tenant.id, status = ?tenant.status, "tenant status changed");

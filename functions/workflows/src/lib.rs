@@ -117,9 +117,11 @@ impl NewWorkflowRequest {
         if self.template_key.is_some() {
             errors.add("template_key", "belongs to POST /api/v1/workflows/from-template");
         }
-        for (field, missing) in
-            [("title", self.title.is_none()), ("workflow_type", self.workflow_type.is_none()), ("steps", self.steps.is_none())]
-        {
+        for (field, missing) in [
+            ("title", self.title.is_none()),
+            ("workflow_type", self.workflow_type.is_none()),
+            ("steps", self.steps.is_none()),
+        ] {
             if missing {
                 errors.add(field, "is required");
             }
@@ -294,7 +296,11 @@ async fn list_workflows(
 #[utoipa::path(get, path = "/api/v1/workflows/{id}", tag = "workflows", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, description = "The workflow; `ETag` is its version", body = shared::http::response::Data<Workflow>), Problems))]
-async fn get_workflow(State(state): State<AppState>, session: TenantCaller, IdPath(id): IdPath) -> Result<Response, AppError> {
+async fn get_workflow(
+    State(state): State<AppState>,
+    session: TenantCaller,
+    IdPath(id): IdPath,
+) -> Result<Response, AppError> {
     let workflow = load_visible(&state, &session.caller, id).await?;
     let version = workflow.version;
     Ok(versioned(workflow, version, None))
@@ -535,8 +541,15 @@ fn not_found(id: Uuid) -> AppError {
     AppError::NotFound(format!("no workflow {id}"))
 }
 
-fn audit_entry(caller: &Caller, action: &str, before: Option<&Workflow>, after: &Workflow, now: DateTime<Utc>) -> AuditEntry {
-    AuditEntry::record(&caller.tenant, &caller.actor(), action, TargetType::Workflow, after.id, before, after, now)
+fn audit_entry(
+    caller: &Caller,
+    action: &str,
+    before: Option<&Workflow>,
+    after: &Workflow,
+    now: DateTime<Utc>,
+) -> AuditEntry {
+    AuditEntry::new(&caller.tenant, &caller.actor(), action, TargetType::Workflow, after.id, now)
+        .with_diff(before, after)
 }
 
 fn log_change(workflow: &Workflow, action: &str) {

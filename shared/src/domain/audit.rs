@@ -35,15 +35,13 @@ pub struct AuditEntry {
 const BOOKKEEPING_FIELDS: [&str; 2] = ["version", "updated_at"];
 
 impl AuditEntry {
-    /// An entry recording the difference between `before` (absent for a creation) and `after`.
-    pub fn record<T: Serialize>(
+    /// An entry with no changes recorded yet.
+    pub fn new(
         tenant_id: &TenantId,
         actor: &str,
         action: &str,
         target_type: TargetType,
         target_id: impl ToString,
-        before: Option<&T>,
-        after: &T,
         at: DateTime<Utc>,
     ) -> AuditEntry {
         AuditEntry {
@@ -54,8 +52,14 @@ impl AuditEntry {
             target_type,
             target_id: target_id.to_string(),
             at,
-            changes: diff(before.map(to_object).unwrap_or_default(), to_object(after)),
+            changes: Map::new(),
         }
+    }
+
+    /// Records the difference between `before` (absent for a creation) and `after`.
+    pub fn with_diff<T: Serialize>(mut self, before: Option<&T>, after: &T) -> AuditEntry {
+        self.changes = diff(before.map(to_object).unwrap_or_default(), to_object(after));
+        self
     }
 }
 
@@ -94,7 +98,8 @@ mod tests {
         let after = json!({"status": "in_progress", "title": "A", "version": 2, "updated_at": "y"});
         let tenant = TenantId::parse("acme").unwrap();
         let at = "2026-11-25T09:00:00Z".parse().unwrap();
-        let entry = AuditEntry::record(&tenant, "u1", "workflow.started", TargetType::Workflow, "w", Some(&before), &after, at);
+        let entry = AuditEntry::new(&tenant, "u1", "workflow.started", TargetType::Workflow, "w", at)
+            .with_diff(Some(&before), &after);
         assert_eq!(Value::Object(entry.changes), json!({"status": {"from": "pending", "to": "in_progress"}}));
     }
 }

@@ -2,12 +2,7 @@ use super::template::{StepTemplate, Template};
 use super::workflow::{Priority, WorkflowType};
 
 /// The four built-in templates, in the order the API lists them.
-pub static TEMPLATES: [Template; 4] = [
-    INCOMING_HARDWARE,
-    NEW_EMPLOYEE,
-    EQUIPMENT_RETURN,
-    EMERGENCY_REPLACEMENT,
-];
+pub static TEMPLATES: [Template; 4] = [INCOMING_HARDWARE, NEW_EMPLOYEE, EQUIPMENT_RETURN, EMERGENCY_REPLACEMENT];
 
 const INCOMING_HARDWARE: Template = Template {
     key: "incoming_hardware",

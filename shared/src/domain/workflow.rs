@@ -431,19 +431,11 @@ impl Workflow {
     }
 
     fn require(&self, status: WorkflowStatus, action: &'static str) -> Result<(), TransitionError> {
-        if self.status == status {
-            Ok(())
-        } else {
-            Err(TransitionError::InvalidState { action, status: self.status })
-        }
+        if self.status == status { Ok(()) } else { Err(TransitionError::InvalidState { action, status: self.status }) }
     }
 
     fn require_open(&self, action: &'static str) -> Result<(), TransitionError> {
-        if self.status.is_open() {
-            Ok(())
-        } else {
-            Err(TransitionError::InvalidState { action, status: self.status })
-        }
+        if self.status.is_open() { Ok(()) } else { Err(TransitionError::InvalidState { action, status: self.status }) }
     }
 
     fn touch(&mut self, now: DateTime<Utc>) {
@@ -575,7 +567,8 @@ mod tests {
         draft.steps.clear();
         draft.due_date = Some(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
         draft.metadata.insert("asset_ids".into(), Value::Array(vec![]));
-        let errors = Workflow::create(Uuid::now_v7(), TenantId::parse("acme").unwrap(), draft, today(), now()).unwrap_err();
+        let errors =
+            Workflow::create(Uuid::now_v7(), TenantId::parse("acme").unwrap(), draft, today(), now()).unwrap_err();
         assert_eq!(errors.fields().collect::<Vec<_>>(), ["due_date", "metadata.asset_ids", "steps", "title"]);
     }
 
@@ -619,7 +612,10 @@ mod tests {
     fn advance_with_another_expected_step_is_refused() {
         let mut workflow = in_progress(3);
         let before = workflow.clone();
-        assert_eq!(workflow.advance(Some(2), "a", later(1)), Err(TransitionError::StepMismatch { expected: 2, actual: 1 }));
+        assert_eq!(
+            workflow.advance(Some(2), "a", later(1)),
+            Err(TransitionError::StepMismatch { expected: 2, actual: 1 })
+        );
         assert_eq!(workflow, before);
     }
 
@@ -678,7 +674,8 @@ mod tests {
         assert!(workflow.apply_patch(&patch, later(1)).unwrap());
         assert_eq!(Value::Object(workflow.metadata.clone()), serde_json::json!({"a": {"c": 2, "e": 4}}));
         assert_eq!(workflow.version, 2);
-        let same = WorkflowPatch { title: Some(workflow.title.clone()), ..Default::default() }.validate(today()).unwrap();
+        let same =
+            WorkflowPatch { title: Some(workflow.title.clone()), ..Default::default() }.validate(today()).unwrap();
         assert!(!workflow.apply_patch(&same, later(2)).unwrap());
         assert_eq!(workflow.version, 2);
     }

@@ -195,14 +195,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        let is_json = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(is_json_media_type);
-        let bytes = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|_| AppError::PayloadTooLarge)?;
+        let is_json =
+            request.headers().get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(is_json_media_type);
+        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|_| AppError::PayloadTooLarge)?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return parse_value(serde_json::Value::Object(Default::default())).map(ApiJson);
         }

@@ -50,7 +50,10 @@ impl utoipa::IntoResponses for Problems {
             .into_iter()
             .map(|(status, description)| {
                 let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
-                let response = ResponseBuilder::new().description(description).content("application/problem+json", content).build();
+                let response = ResponseBuilder::new()
+                    .description(description)
+                    .content("application/problem+json", content)
+                    .build();
                 (status.to_owned(), response.into())
             })
             .collect()

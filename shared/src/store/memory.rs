@@ -123,7 +123,12 @@ impl TenantStore for MemoryStore {
         Ok(self.lock().tenants.get(id).and_then(|data| data.tenant.clone()))
     }
 
-    async fn update_tenant(&self, tenant: &Tenant, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
+    async fn update_tenant(
+        &self,
+        tenant: &Tenant,
+        expected_version: u64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         self.commit(audit, StoreError::Conflict, |state| {
             let stored = state.tenant_mut(&tenant.id).tenant.as_mut().ok_or(StoreError::Conflict)?;
             if stored.version != expected_version {
@@ -154,7 +159,12 @@ impl WorkflowStore for MemoryStore {
         Ok(self.lock().tenants.get(tenant).and_then(|data| data.workflows.get(&id).cloned()))
     }
 
-    async fn update_workflow(&self, workflow: &Workflow, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
+    async fn update_workflow(
+        &self,
+        workflow: &Workflow,
+        expected_version: u64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         self.commit(audit, StoreError::Conflict, |state| {
             let stored = state
                 .tenant_mut(&workflow.tenant_id)
@@ -186,7 +196,11 @@ impl WorkflowStore for MemoryStore {
         Ok(WorkflowPage::from_lookahead(matches, query.limit))
     }
 
-    async fn workflow_history(&self, tenant: &TenantId, id: Uuid) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError> {
+    async fn workflow_history(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+    ) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError> {
         let state = self.lock();
         let Some(data) = state.tenants.get(tenant) else { return Ok(None) };
         let entries = data.audit.get(&id.to_string()).cloned().unwrap_or_default();

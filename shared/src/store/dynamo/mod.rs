@@ -75,7 +75,12 @@ impl DynamoStore {
 
     /// Writes the change and its audit entry in one transaction. A failed condition on the
     /// change is `on_condition_failed` (the key was taken, or the version moved on).
-    async fn commit(&self, change: TransactWriteItem, audit: TransactWriteItem, on_condition_failed: StoreError) -> Result<(), StoreError> {
+    async fn commit(
+        &self,
+        change: TransactWriteItem,
+        audit: TransactWriteItem,
+        on_condition_failed: StoreError,
+    ) -> Result<(), StoreError> {
         let sent = self.client.transact_write_items().transact_items(change).transact_items(audit).send().await;
         match sent {
             Ok(_) => Ok(()),
@@ -138,7 +143,12 @@ impl TenantStore for DynamoStore {
         self.get(keys::tenant_key(id)).await
     }
 
-    async fn update_tenant(&self, tenant: &Tenant, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
+    async fn update_tenant(
+        &self,
+        tenant: &Tenant,
+        expected_version: u64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let mut item = to_item(tenant)?;
         keys::add_tenant_keys(&tenant.id, &mut item);
         let change = self.put(item, Guard::Version(expected_version))?;
@@ -161,7 +171,12 @@ impl WorkflowStore for DynamoStore {
         self.get(keys::workflow_key(tenant, id)).await
     }
 
-    async fn update_workflow(&self, workflow: &Workflow, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
+    async fn update_workflow(
+        &self,
+        workflow: &Workflow,
+        expected_version: u64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let mut item = to_item(workflow)?;
         keys::add_workflow_keys(workflow, &mut item);
         let change = self.put(item, Guard::Version(expected_version))?;
@@ -173,7 +188,11 @@ impl WorkflowStore for DynamoStore {
         query::list_workflows(&self.client, &self.table, tenant, query).await
     }
 
-    async fn workflow_history(&self, tenant: &TenantId, id: Uuid) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError> {
+    async fn workflow_history(
+        &self,
+        tenant: &TenantId,
+        id: Uuid,
+    ) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError> {
         // The workflow and its audit entries share a partition: one Query reads them all
         // (`AUDIT#...` sorts before `WORKFLOW`, and audit ids are UUID v7, so oldest first).
         let mut workflow = None;

@@ -36,7 +36,7 @@ pub(super) async fn list_workflows(
         matches.extend(partition.newest(query.after, wanted).await?);
     }
     // Partitions may overlap (a team's workflow assigned to its manager): keep each id once.
-    matches.sort_by(|a, b| b.id.cmp(&a.id));
+    matches.sort_by_key(|workflow| std::cmp::Reverse(workflow.id));
     matches.dedup_by_key(|workflow| workflow.id);
     Ok(WorkflowPage::from_lookahead(matches, query.limit))
 }

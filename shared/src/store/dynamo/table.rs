@@ -23,9 +23,15 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
 pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError> {
     let built = |error: aws_sdk_dynamodb::error::BuildError| StoreError::Unavailable(error.to_string());
     let string_attribute = |name: &str| {
-        AttributeDefinition::builder().attribute_name(name).attribute_type(ScalarAttributeType::S).build().map_err(built)
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .map_err(built)
     };
-    let key = |name: &str, key_type: KeyType| KeySchemaElement::builder().attribute_name(name).key_type(key_type).build().map_err(built);
+    let key = |name: &str, key_type: KeyType| {
+        KeySchemaElement::builder().attribute_name(name).key_type(key_type).build().map_err(built)
+    };
 
     let mut request = client
         .create_table()
