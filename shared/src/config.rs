@@ -2,6 +2,11 @@
 //! server falls back to documented development values.
 
 use std::env;
+use std::path::PathBuf;
+
+use jsonwebtoken::Algorithm;
+
+use crate::auth::{AuthConfig, JwksSource};
 
 /// The local server's JWT secret when `JWT_SECRET` is unset. For development only: anyone can
 /// read it here.
@@ -13,55 +18,87 @@ const DEV_CORS_ORIGIN: &str = "http://localhost:5173";
 
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
-    pub jwt_secret: String,
-    pub jwt_issuer: Option<String>,
-    pub jwt_audience: Option<String>,
+    pub auth: AuthConfig,
     pub cursor_secret: String,
     pub cors_allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("missing required environment variable {0}")]
-pub struct MissingVariable(pub &'static str);
+pub enum ConfigError {
+    #[error("missing required environment variable {0}")]
+    Missing(&'static str),
+    #[error("environment variable {0} is invalid: {1}")]
+    Invalid(&'static str, String),
+}
 
-fn optional(name: &str) -> Option<String> {
+pub(crate) fn optional(name: &str) -> Option<String> {
     env::var(name).ok().map(|value| value.trim().to_owned()).filter(|value| !value.is_empty())
 }
 
-fn required(name: &'static str) -> Result<String, MissingVariable> {
-    optional(name).ok_or(MissingVariable(name))
+pub(crate) fn required(name: &'static str) -> Result<String, ConfigError> {
+    optional(name).ok_or(ConfigError::Missing(name))
 }
 
 fn origins(raw: &str) -> Vec<String> {
     raw.split(',').map(str::trim).filter(|origin| !origin.is_empty()).map(str::to_owned).collect()
 }
 
+/// `JWT_SECRET` (HS256), `JWT_JWKS_URL` or `JWT_JWKS_FILE` (RS256/ES256), `JWT_ALGORITHMS`
+/// (optional narrowing, comma-separated), `JWT_ISSUER`, `JWT_AUDIENCE`.
+fn auth_from_env(default_secret: Option<&str>) -> Result<AuthConfig, ConfigError> {
+    let jwks = match (optional("JWT_JWKS_URL"), optional("JWT_JWKS_FILE")) {
+        (Some(url), _) => Some(JwksSource::Url(url)),
+        (None, Some(path)) => Some(JwksSource::File(PathBuf::from(path))),
+        (None, None) => None,
+    };
+    let hs256_secret = optional("JWT_SECRET").or_else(|| default_secret.map(str::to_owned));
+    if hs256_secret.is_none() && jwks.is_none() {
+        return Err(ConfigError::Missing("JWT_SECRET (or JWT_JWKS_URL / JWT_JWKS_FILE)"));
+    }
+    let algorithms = optional("JWT_ALGORITHMS")
+        .map(|list| {
+            list.split(',')
+                .map(|name| match name.trim() {
+                    "HS256" => Ok(Algorithm::HS256),
+                    "RS256" => Ok(Algorithm::RS256),
+                    "ES256" => Ok(Algorithm::ES256),
+                    other => Err(ConfigError::Invalid("JWT_ALGORITHMS", format!("unsupported algorithm {other}"))),
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    Ok(AuthConfig {
+        hs256_secret,
+        jwks,
+        algorithms,
+        issuer: optional("JWT_ISSUER"),
+        audience: optional("JWT_AUDIENCE"),
+        ..AuthConfig::default()
+    })
+}
+
 impl ApiConfig {
     /// The deployed configuration: secrets are required.
-    pub fn from_env() -> Result<Self, MissingVariable> {
+    pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
-            jwt_secret: required("JWT_SECRET")?,
-            jwt_issuer: optional("JWT_ISSUER"),
-            jwt_audience: optional("JWT_AUDIENCE"),
+            auth: auth_from_env(None)?,
             cursor_secret: required("CURSOR_SECRET")?,
             cors_allowed_origins: origins(&optional("CORS_ALLOWED_ORIGINS").unwrap_or_default()),
         })
     }
 
     /// The local server's configuration: the environment where set, development defaults elsewhere.
-    pub fn local_from_env() -> Self {
-        Self {
-            jwt_secret: optional("JWT_SECRET").unwrap_or_else(|| DEV_JWT_SECRET.to_owned()),
-            jwt_issuer: optional("JWT_ISSUER"),
-            jwt_audience: optional("JWT_AUDIENCE"),
+    pub fn local_from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            auth: auth_from_env(Some(DEV_JWT_SECRET))?,
             cursor_secret: optional("CURSOR_SECRET").unwrap_or_else(|| DEV_CURSOR_SECRET.to_owned()),
             cors_allowed_origins: origins(
                 &optional("CORS_ALLOWED_ORIGINS").unwrap_or_else(|| DEV_CORS_ORIGIN.to_owned()),
             ),
-        }
+        })
     }
 
-    pub fn table_name() -> Result<String, MissingVariable> {
+    pub fn table_name() -> Result<String, ConfigError> {
         required("TABLE_NAME")
     }
 }

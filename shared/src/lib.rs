@@ -1,6 +1,7 @@
 //! Assetronics Workflows: the domain, its ports, the two stores that implement them
 //! (embedded and DynamoDB), and the HTTP plumbing that every route group shares.
 
+pub mod adapters;
 pub mod auth;
 pub mod clock;
 pub mod config;

@@ -75,9 +75,7 @@ pub fn test_now() -> DateTime<Utc> {
 
 pub fn config() -> ApiConfig {
     ApiConfig {
-        jwt_secret: SECRET.to_owned(),
-        jwt_issuer: None,
-        jwt_audience: None,
+        auth: shared::auth::AuthConfig { hs256_secret: Some(SECRET.to_owned()), ..Default::default() },
         cursor_secret: "test-cursor-secret".to_owned(),
         cors_allowed_origins: vec!["http://localhost:5173".to_owned()],
     }
@@ -133,7 +131,10 @@ impl TestApp {
     }
 
     pub fn on_store(store: Arc<dyn Store>, backend: Backend, clock: Arc<dyn Clock>) -> Self {
-        let config = config();
+        Self::configured(store, backend, clock, config())
+    }
+
+    pub fn configured(store: Arc<dyn Store>, backend: Backend, clock: Arc<dyn Clock>, config: ApiConfig) -> Self {
         let state = AppState::new(store.clone(), &config, clock);
         Self { router: assetronics_local::app(state, &config), store, backend }
     }

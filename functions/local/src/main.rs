@@ -9,11 +9,16 @@ use shared::http::AppState;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     shared::telemetry::init_text();
-    let config = ApiConfig::local_from_env();
+    let config = ApiConfig::local_from_env()?;
     let store = assetronics_local::store_from_env().await?;
     let clock = Arc::new(SystemClock);
     if std::env::var("SEED").as_deref() != Ok("0") {
-        let token = assetronics_local::seed_demo(store.as_ref(), clock.as_ref(), &config.jwt_secret).await?;
+        let token = assetronics_local::seed_demo(
+            store.as_ref(),
+            clock.as_ref(),
+            config.auth.hs256_secret.as_deref().unwrap_or_default(),
+        )
+        .await?;
         println!(
             "Demo tenant `{}` ready. Admin token (30 days):\n\nexport TOKEN={token}\n",
             assetronics_local::DEMO_TENANT

@@ -16,14 +16,16 @@ use super::{AppError, AppState};
 
 const NOT_AUTHENTICATED: &str = "the bearer token is missing, invalid or expired, or its tenant is not active";
 
-fn bearer_claims(parts: &Parts, state: &AppState) -> Result<Claims, AppError> {
+async fn bearer_claims(parts: &Parts, state: &AppState) -> Result<Claims, AppError> {
     let token = parts
         .headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token)
         .ok_or(AppError::Unauthorized(NOT_AUTHENTICATED))?;
-    state.verifier.verify(token.trim()).map_err(|_| AppError::Unauthorized(NOT_AUTHENTICATED))
+    state.verifier.verify(token.trim()).await.map_err(|_| AppError::Unauthorized(NOT_AUTHENTICATED))
 }
 
 /// A verified caller of a tenant's routes, with their active tenant.
@@ -37,7 +39,7 @@ impl FromRequestParts<AppState> for TenantCaller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let claims = bearer_claims(parts, state)?;
+        let claims = bearer_claims(parts, state).await?;
         let tenant_id = claims
             .tenant
             .as_deref()
@@ -104,7 +106,7 @@ impl FromRequestParts<AppState> for PlatformAdmin {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let claims = bearer_claims(parts, state)?;
+        let claims = bearer_claims(parts, state).await?;
         if claims.role != Role::PlatformAdmin {
             return Err(AppError::Forbidden("only platform administrators manage tenants".to_owned()));
         }

@@ -21,11 +21,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: &ApiConfig, clock: Arc<dyn Clock>) -> Self {
-        let verifier = TokenVerifier::hs256(
-            config.jwt_secret.as_bytes(),
-            config.jwt_issuer.as_deref(),
-            config.jwt_audience.as_deref(),
-        );
+        let verifier = TokenVerifier::new(&config.auth);
         Self {
             store,
             verifier: Arc::new(verifier),

@@ -45,7 +45,7 @@ impl DynamoStore {
 
     /// The store of a deployed function: the SDK's standard configuration (region, credentials,
     /// `AWS_ENDPOINT_URL`) and the table named by `TABLE_NAME`.
-    pub async fn from_env() -> Result<Self, crate::config::MissingVariable> {
+    pub async fn from_env() -> Result<Self, crate::config::ConfigError> {
         let table = crate::config::ApiConfig::table_name()?;
         let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         Ok(Self::new(Client::new(&sdk_config), table))

@@ -1,0 +1,3 @@
+//! Adapters to the outside world other than the store.
+
+pub mod http_client;

@@ -1,0 +1,230 @@
+//! Bearer token verification. The accepted algorithms come from configuration, never from the
+//! token: HS256 tokens are checked only against the shared secret, RS256/ES256 tokens only
+//! against the JWKS key their `kid` names, and only when the key's type fits the algorithm. So
+//! `alg: none`, an HS token signed with an RS public key, or an unknown algorithm never verify.
+
+mod jwks;
+
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+pub use jwks::JwksSource;
+
+use crate::adapters::http_client::HttpClient;
+use crate::domain::caller::Role;
+
+/// Seconds of clock skew tolerated on `exp`.
+const LEEWAY_SECONDS: u64 = 30;
+
+/// The claims this API reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    pub exp: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("the bearer token is missing, malformed, expired or not signed by a trusted key")]
+pub struct InvalidToken;
+
+/// Which tokens are trusted.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// Enables HS256 with this shared secret.
+    pub hs256_secret: Option<String>,
+    /// Enables RS256 and ES256 with the keys of this JWKS.
+    pub jwks: Option<JwksSource>,
+    /// Narrows the algorithms further (`JWT_ALGORITHMS`), e.g. to RS256 only.
+    pub algorithms: Option<Vec<Algorithm>>,
+    pub issuer: Option<String>,
+    pub audience: Option<String>,
+    /// How often an unknown `kid` may trigger a JWKS refresh.
+    pub jwks_min_refresh: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            hs256_secret: None,
+            jwks: None,
+            algorithms: None,
+            issuer: None,
+            audience: None,
+            jwks_min_refresh: Duration::from_secs(30),
+        }
+    }
+}
+
+impl AuthConfig {
+    fn allowed_algorithms(&self) -> Vec<Algorithm> {
+        let mut enabled = Vec::new();
+        if self.hs256_secret.is_some() {
+            enabled.push(Algorithm::HS256);
+        }
+        if self.jwks.is_some() {
+            enabled.extend([Algorithm::RS256, Algorithm::ES256]);
+        }
+        match &self.algorithms {
+            Some(narrowed) => enabled.into_iter().filter(|algorithm| narrowed.contains(algorithm)).collect(),
+            None => enabled,
+        }
+    }
+}
+
+pub struct TokenVerifier {
+    allowed: Vec<Algorithm>,
+    secret: Option<DecodingKey>,
+    jwks: Option<jwks::Jwks>,
+    issuer: Option<String>,
+    audience: Option<String>,
+}
+
+impl TokenVerifier {
+    pub fn new(config: &AuthConfig) -> Self {
+        Self {
+            allowed: config.allowed_algorithms(),
+            secret: config.hs256_secret.as_ref().map(|secret| DecodingKey::from_secret(secret.as_bytes())),
+            jwks: config.jwks.clone().map(|source| {
+                jwks::Jwks::new(source, HttpClient::new(Duration::from_secs(3)), config.jwks_min_refresh)
+            }),
+            issuer: config.issuer.clone(),
+            audience: config.audience.clone(),
+        }
+    }
+
+    /// Accepts HS256 tokens signed with `secret` only.
+    pub fn hs256(secret: &[u8]) -> Self {
+        let secret = String::from_utf8_lossy(secret).into_owned();
+        Self::new(&AuthConfig { hs256_secret: Some(secret), ..AuthConfig::default() })
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| InvalidToken)?;
+        if !self.allowed.contains(&header.alg) {
+            return Err(InvalidToken);
+        }
+        let key = match header.alg {
+            Algorithm::HS256 => self.secret.clone().ok_or(InvalidToken)?,
+            Algorithm::RS256 | Algorithm::ES256 => {
+                let jwks = self.jwks.as_ref().ok_or(InvalidToken)?;
+                jwks.key(header.kid.as_deref().ok_or(InvalidToken)?, header.alg).await.ok_or(InvalidToken)?
+            }
+            _ => return Err(InvalidToken),
+        };
+        jsonwebtoken::decode::<Claims>(token, &key, &self.validation(header.alg))
+            .map(|data| data.claims)
+            .map_err(|_| InvalidToken)
+    }
+
+    fn validation(&self, algorithm: Algorithm) -> Validation {
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = LEEWAY_SECONDS;
+        // A configured issuer or audience must be present in the token, not just match when present.
+        let mut required = vec!["exp"];
+        match &self.audience {
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                required.push("aud");
+            }
+            None => validation.validate_aud = false,
+        }
+        if let Some(issuer) = &self.issuer {
+            validation.set_issuer(&[issuer]);
+            required.push("iss");
+        }
+        validation.set_required_spec_claims(&required);
+        validation
+    }
+}
+
+/// Signs HS256 tokens: the local server's demo token and the tests' callers.
+pub fn sign_hs256(secret: &[u8], claims: &Claims) -> String {
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret))
+        .expect("HS256 signing with an in-memory key cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp: u64) -> Claims {
+        Claims {
+            sub: "u1".into(),
+            email: Some("a@acme.test".into()),
+            tenant: Some("acme".into()),
+            role: Role::Admin,
+            team: None,
+            exp,
+            iss: None,
+            aud: None,
+        }
+    }
+
+    fn in_an_hour() -> u64 {
+        jsonwebtoken::get_current_timestamp() + 3600
+    }
+
+    #[tokio::test]
+    async fn accepts_a_token_signed_with_the_secret() {
+        let verifier = TokenVerifier::hs256(b"secret-one");
+        let token = sign_hs256(b"secret-one", &claims(in_an_hour()));
+        assert_eq!(verifier.verify(&token).await.unwrap().sub, "u1");
+    }
+
+    #[tokio::test]
+    async fn rejects_other_secrets_expired_tokens_and_alg_none() {
+        let verifier = TokenVerifier::hs256(b"secret-one");
+        assert_eq!(verifier.verify(&sign_hs256(b"secret-two", &claims(in_an_hour()))).await, Err(InvalidToken));
+        let expired = jsonwebtoken::get_current_timestamp() - 120;
+        assert_eq!(verifier.verify(&sign_hs256(b"secret-one", &claims(expired))).await, Err(InvalidToken));
+        let token = sign_hs256(b"secret-one", &claims(in_an_hour()));
+        let payload = token.split('.').nth(1).unwrap();
+        let unsigned = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
+        assert_eq!(verifier.verify(&unsigned).await, Err(InvalidToken));
+    }
+
+    #[tokio::test]
+    async fn checks_issuer_and_audience_when_configured() {
+        let config = AuthConfig {
+            hs256_secret: Some("s".into()),
+            issuer: Some("https://id.acme.test".into()),
+            audience: Some("assetronics".into()),
+            ..AuthConfig::default()
+        };
+        let verifier = TokenVerifier::new(&config);
+        let mut good = claims(in_an_hour());
+        good.iss = Some("https://id.acme.test".into());
+        good.aud = Some("assetronics".into());
+        assert!(verifier.verify(&sign_hs256(b"s", &good)).await.is_ok());
+        let mut wrong_audience = good.clone();
+        wrong_audience.aud = Some("other".into());
+        assert!(verifier.verify(&sign_hs256(b"s", &wrong_audience)).await.is_err());
+        let mut no_issuer = good;
+        no_issuer.iss = None;
+        assert!(verifier.verify(&sign_hs256(b"s", &no_issuer)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_narrowed_algorithm_list_refuses_the_others() {
+        let config = AuthConfig {
+            hs256_secret: Some("s".into()),
+            algorithms: Some(vec![Algorithm::RS256]),
+            ..AuthConfig::default()
+        };
+        let verifier = TokenVerifier::new(&config);
+        assert_eq!(verifier.verify(&sign_hs256(b"s", &claims(in_an_hour()))).await, Err(InvalidToken));
+    }
+}
