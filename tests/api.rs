@@ -18,4 +18,5 @@ assetronics_tests::for_each_store!(api_cases:
     routing_errors_come_first_and_as_problems,
     racing_advances_have_exactly_one_winner,
     racing_cancels_have_exactly_one_winner,
+    tenant_settings_are_admin_only_and_secrets_write_only,
 );

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use jsonwebtoken::Algorithm;
 
+use std::sync::Arc;
+
 use crate::auth::{AuthConfig, JwksSource};
+use crate::secrets::SecretBox;
 
 /// The local server's JWT secret when `JWT_SECRET` is unset. For development only: anyone can
 /// read it here.
@@ -19,6 +22,8 @@ const DEV_CORS_ORIGIN: &str = "http://localhost:5173";
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
     pub auth: AuthConfig,
+    /// Seals tenant secrets at rest.
+    pub secrets: Arc<SecretBox>,
     pub cursor_secret: String,
     pub cors_allowed_origins: Vec<String>,
 }
@@ -82,6 +87,7 @@ impl ApiConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
             auth: auth_from_env(None)?,
+            secrets: Arc::new(SecretBox::from_env(false)?),
             cursor_secret: required("CURSOR_SECRET")?,
             cors_allowed_origins: origins(&optional("CORS_ALLOWED_ORIGINS").unwrap_or_default()),
         })
@@ -91,6 +97,7 @@ impl ApiConfig {
     pub fn local_from_env() -> Result<Self, ConfigError> {
         Ok(Self {
             auth: auth_from_env(Some(DEV_JWT_SECRET))?,
+            secrets: Arc::new(SecretBox::from_env(true)?),
             cursor_secret: optional("CURSOR_SECRET").unwrap_or_else(|| DEV_CURSOR_SECRET.to_owned()),
             cors_allowed_origins: origins(
                 &optional("CORS_ALLOWED_ORIGINS").unwrap_or_else(|| DEV_CORS_ORIGIN.to_owned()),

@@ -629,3 +629,74 @@ pub async fn racing_cancels_have_exactly_one_winner(backend: Backend) {
     let history = get(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/history")).await;
     assert_eq!(history.data().as_array().unwrap().len(), 2, "created + one cancellation");
 }
+
+pub async fn tenant_settings_are_admin_only_and_secrets_write_only(backend: Backend) {
+    let app = app_with_tenants(backend).await;
+    let path = "/api/v1/tenant/settings";
+    let initial = get(&app, &admin("acme"), path).await;
+    assert_eq!(initial.status, StatusCode::OK);
+    assert_eq!(initial.data()["slack_webhook_url_set"], false);
+    assert_eq!(initial.data()["hris"], Value::Null);
+    for role in [Role::Manager, Role::User] {
+        let caller = token(role, Some("acme"), Some("m@acme.example"), Some("it"));
+        assert_problem(&get(&app, &caller, path).await, StatusCode::FORBIDDEN);
+        assert_problem(
+            &app.request(Method::PATCH, path, Some(&caller), Some(json!({"timezone": "UTC"}))).await,
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let secrets = [
+        "https://hooks.slack.com/services/T000/B000/XXXXSECRET",
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "bamboo-api-key-PLAINTEXT",
+    ];
+    let patch = json!({
+        "it_email": "helpdesk@acme.example",
+        "timezone": "Europe/Berlin",
+        "slack_webhook_url": secrets[0],
+        "hris": {"provider": "standard", "signing_secret": secrets[1], "api_key": secrets[2], "subdomain": "acme"}
+    });
+    let updated = app.request(Method::PATCH, path, Some(&admin("acme")), Some(patch)).await;
+    assert_eq!(updated.status, StatusCode::OK, "{:?}", updated.body);
+    assert_eq!(updated.data()["it_email"], "helpdesk@acme.example");
+    assert_eq!(updated.data()["timezone"], "Europe/Berlin");
+    assert_eq!(updated.data()["slack_webhook_url_set"], true);
+    assert_eq!(
+        updated.data()["hris"],
+        json!({"provider": "standard", "signing_secret_set": true, "api_key_set": true, "subdomain": "acme", "api_base_url": null})
+    );
+    let fetched = get(&app, &admin("acme"), path).await;
+    for response in [&updated, &fetched] {
+        let text = response.body.to_string();
+        for secret in secrets {
+            assert!(!text.contains(secret) && !text.contains("ciphertext"), "a secret leaked: {text}");
+        }
+    }
+    assert_eq!(fetched.header("etag"), Some("\"2\""));
+
+    for (bad, field) in [
+        (json!({"slack_webhook_url": "http://hooks.slack.com/x"}), "slack_webhook_url"),
+        (json!({"hris": {"provider": "standard", "signing_secret": "not-whsec"}}), "hris.signing_secret"),
+        (json!({"hris": {"subdomain": "has space"}}), "hris.subdomain"),
+        (json!({"timezone": "Nowhere/City"}), "timezone"),
+        (json!({"it_email": "nope"}), "it_email"),
+        (json!({"status": "suspended"}), "status"),
+    ] {
+        let response = app.request(Method::PATCH, path, Some(&admin("acme")), Some(bad.clone())).await;
+        assert_problem(&response, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.body["errors"][field].is_array(), "{bad}: {:?}", response.body);
+    }
+    let globex = get(&app, &admin("globex"), path).await;
+    assert_eq!(globex.data()["slack_webhook_url_set"], false, "settings are per tenant");
+    let cleared = app
+        .request(Method::PATCH, path, Some(&admin("acme")), Some(json!({"slack_webhook_url": null, "hris": null})))
+        .await;
+    assert_eq!(
+        (cleared.data()["slack_webhook_url_set"].clone(), cleared.data()["hris"].clone()),
+        (json!(false), Value::Null)
+    );
+    // "Today" follows the tenant's zone: 09:00 UTC is already 10:00 in Berlin, the same date.
+    let due_today =
+        create(&app, &admin("acme"), json!({"template_key": "new_employee", "due_date": "2026-11-25"})).await;
+    assert_eq!(due_today.status, StatusCode::CREATED);
+}

@@ -19,7 +19,7 @@ use shared::clock::{Clock, FixedClock};
 use shared::config::ApiConfig;
 use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Role;
-use shared::domain::tenant::{Tenant, TenantStatus, Timezone};
+use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, TenantId};
 use shared::http::AppState;
 use shared::ports::Store;
@@ -76,23 +76,21 @@ pub fn test_now() -> DateTime<Utc> {
 pub fn config() -> ApiConfig {
     ApiConfig {
         auth: shared::auth::AuthConfig { hs256_secret: Some(SECRET.to_owned()), ..Default::default() },
+        secrets: Arc::new(shared::secrets::SecretBox::development()),
         cursor_secret: "test-cursor-secret".to_owned(),
         cors_allowed_origins: vec!["http://localhost:5173".to_owned()],
     }
 }
 
 pub fn tenant(id: &str, now: DateTime<Utc>) -> Tenant {
-    Tenant {
-        id: TenantId::parse(id).expect("a valid tenant id"),
-        name: format!("Tenant {id}"),
-        it_email: Email::parse(&format!("it@{id}.example")).expect("valid"),
-        from_email: Email::parse(&format!("noreply@{id}.example")).expect("valid"),
-        timezone: Timezone::UTC,
-        status: TenantStatus::Active,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    }
+    Tenant::new(
+        TenantId::parse(id).expect("a valid tenant id"),
+        format!("Tenant {id}"),
+        Email::parse(&format!("it@{id}.example")).expect("valid"),
+        Email::parse(&format!("noreply@{id}.example")).expect("valid"),
+        Timezone::UTC,
+        now,
+    )
 }
 
 /// A response, with its body parsed as JSON (`Value::Null` when empty).

@@ -12,7 +12,7 @@ use shared::config::ApiConfig;
 use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Role;
 use shared::domain::template::Template;
-use shared::domain::tenant::{Tenant, TenantStatus, Timezone};
+use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, Team, TenantId};
 use shared::domain::workflow::{TriggeredBy, Workflow, WorkflowDraft};
 use shared::http::AppState;
@@ -63,17 +63,14 @@ pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -
     let tenant_id = TenantId::parse(DEMO_TENANT).expect("a valid tenant id");
     let now = clock.now();
     if store.get_tenant(&tenant_id).await?.is_none() {
-        let tenant = Tenant {
-            id: tenant_id.clone(),
-            name: "Demo Company".to_owned(),
-            it_email: Email::parse("it@demo.example").expect("valid"),
-            from_email: Email::parse("workflows@demo.example").expect("valid"),
-            timezone: Timezone::UTC,
-            status: TenantStatus::Active,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
+        let tenant = Tenant::new(
+            tenant_id.clone(),
+            "Demo Company".to_owned(),
+            Email::parse("it@demo.example").expect("valid"),
+            Email::parse("workflows@demo.example").expect("valid"),
+            Timezone::UTC,
+            now,
+        );
         let audit = AuditEntry::new(&tenant_id, "system:seed", "tenant.created", TargetType::Tenant, &tenant_id, now)
             .with_diff(None, &tenant);
         store.create_tenant(&tenant, &audit).await?;

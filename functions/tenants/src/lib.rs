@@ -1,4 +1,6 @@
-//! The tenants route group: provisioning and suspending tenants (platform administrators).
+//! The tenants route group: provisioning and suspension (platform administrators) and each
+//! tenant's own settings (tenant administrators). Secrets are sealed before they are stored and
+//! are never shown again: responses say only whether each is set.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -7,30 +9,56 @@ use axum::routing::{get, post};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use shared::domain::audit::{AuditEntry, TargetType};
-use shared::domain::tenant::{Tenant, TenantStatus};
-use shared::domain::validation::{Email, TenantId, text_within};
-use shared::http::extract::{ApiJson, IfMatch, PlatformAdmin};
+use shared::domain::tenant::{HrisProvider, HrisSettings, SecretField, Tenant, TenantStatus, TenantView};
+use shared::domain::validation::{Email, FieldErrors, TenantId, text_within};
+use shared::http::extract::{Admins, ApiJson, Authorized, IfMatch, PlatformAdmin, nullable};
 use shared::http::openapi::Problems;
 use shared::http::response::{Data, versioned};
 use shared::http::{AppError, AppState};
+use shared::ports::StoreError;
 use utoipa::{OpenApi, ToSchema};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/tenants", post(create_tenant))
         .route("/api/v1/tenants/{id}", get(get_tenant).patch(update_tenant))
+        .route("/api/v1/tenant/settings", get(get_settings).patch(update_settings))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(create_tenant, get_tenant, update_tenant),
-    components(schemas(Tenant, NewTenantRequest, TenantPatchRequest)),
-    tags((name = "tenants", description = "Tenant provisioning, for platform administrators"))
+    paths(create_tenant, get_tenant, update_tenant, get_settings, update_settings),
+    components(schemas(TenantView, NewTenantRequest, TenantPatchRequest, SettingsPatch, HrisPatch)),
+    tags((name = "tenants", description = "Tenant provisioning (platform administrators) and settings (tenant administrators)"))
 )]
 struct TenantsApi;
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
     TenantsApi::openapi()
+}
+
+fn respond(tenant: &Tenant, location: Option<String>) -> Response {
+    versioned(TenantView::from(tenant), tenant.version, location)
+}
+
+/// Stores `after` (a changed `before`) with an audit entry of the visible difference: the entry
+/// says that a secret changed, never what it is.
+async fn save(
+    state: &AppState,
+    actor: &str,
+    action: &str,
+    before: &Tenant,
+    mut after: Tenant,
+) -> Result<Tenant, AppError> {
+    let now = state.clock.now();
+    after.version = before.version + 1;
+    after.updated_at = now;
+    let audit = AuditEntry::new(&after.id, actor, action, TargetType::Tenant, &after.id, now)
+        .with_diff(Some(&TenantView::from(before)), &TenantView::from(&after));
+    state.store.update_tenant(&after, before.version, &audit).await?;
+    state.tenants.evict(&after.id);
+    tracing::info!(tenant_id = %after.id, action, "tenant changed");
+    Ok(after)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -50,7 +78,7 @@ struct NewTenantRequest {
 
 #[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", security(("bearer" = [])),
     request_body = NewTenantRequest,
-    responses((status = 201, description = "Provisioned", body = Data<Tenant>), Problems))]
+    responses((status = 201, description = "Provisioned", body = Data<TenantView>), Problems))]
 async fn create_tenant(
     State(state): State<AppState>,
     admin: PlatformAdmin,
@@ -58,28 +86,16 @@ async fn create_tenant(
 ) -> Result<Response, AppError> {
     let name = text_within(&body.name, 1, 200).map_err(|message| AppError::validation("name", message))?;
     let now = state.clock.now();
-    let tenant = Tenant {
-        id: body.id,
-        name,
-        it_email: body.it_email,
-        from_email: body.from_email,
-        timezone: body.timezone.unwrap_or(Tz::UTC),
-        status: TenantStatus::Active,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let tenant = Tenant::new(body.id, name, body.it_email, body.from_email, body.timezone.unwrap_or(Tz::UTC), now);
     let audit = AuditEntry::new(&tenant.id, &admin.user_id, "tenant.created", TargetType::Tenant, &tenant.id, now)
-        .with_diff(None, &tenant);
+        .with_diff(None, &TenantView::from(&tenant));
     state.store.create_tenant(&tenant, &audit).await.map_err(|error| match error {
-        shared::ports::StoreError::AlreadyExists => AppError::Conflict(format!("tenant {} already exists", tenant.id)),
+        StoreError::AlreadyExists => AppError::Conflict(format!("tenant {} already exists", tenant.id)),
         other => other.into(),
     })?;
     state.tenants.evict(&tenant.id);
     tracing::info!(tenant_id = %tenant.id, "tenant provisioned");
-    let location = format!("/api/v1/tenants/{}", tenant.id);
-    let version = tenant.version;
-    Ok(versioned(tenant, version, Some(location)))
+    Ok(respond(&tenant, Some(format!("/api/v1/tenants/{}", tenant.id))))
 }
 
 async fn load(state: &AppState, id: &str) -> Result<Tenant, AppError> {
@@ -90,15 +106,13 @@ async fn load(state: &AppState, id: &str) -> Result<Tenant, AppError> {
 
 #[utoipa::path(get, path = "/api/v1/tenants/{id}", tag = "tenants", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 200, description = "The tenant", body = Data<Tenant>), Problems))]
+    responses((status = 200, description = "The tenant", body = Data<TenantView>), Problems))]
 async fn get_tenant(
     State(state): State<AppState>,
     _admin: PlatformAdmin,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let tenant = load(&state, &id).await?;
-    let version = tenant.version;
-    Ok(versioned(tenant, version, None))
+    Ok(respond(&load(&state, &id).await?, None))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -110,7 +124,7 @@ struct TenantPatchRequest {
 #[utoipa::path(patch, path = "/api/v1/tenants/{id}", tag = "tenants", security(("bearer" = [])),
     params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
     request_body = TenantPatchRequest,
-    responses((status = 200, description = "Updated; a suspended tenant's tokens get 401", body = Data<Tenant>), Problems))]
+    responses((status = 200, description = "Updated; a suspended tenant's tokens get 401", body = Data<TenantView>), Problems))]
 async fn update_tenant(
     State(state): State<AppState>,
     admin: PlatformAdmin,
@@ -118,20 +132,183 @@ async fn update_tenant(
     if_match: IfMatch,
     ApiJson(body): ApiJson<TenantPatchRequest>,
 ) -> Result<Response, AppError> {
-    let mut tenant = load(&state, &id).await?;
+    let tenant = load(&state, &id).await?;
     if_match.check(tenant.version)?;
-    if tenant.status != body.status {
-        let before = tenant.clone();
-        let now = state.clock.now();
-        tenant.status = body.status;
-        tenant.version += 1;
-        tenant.updated_at = now;
-        let audit = AuditEntry::new(&tenant.id, &admin.user_id, "tenant.updated", TargetType::Tenant, &tenant.id, now)
-            .with_diff(Some(&before), &tenant);
-        state.store.update_tenant(&tenant, before.version, &audit).await?;
-        state.tenants.evict(&tenant.id);
-        tracing::info!(tenant_id = %tenant.id, status = ?tenant.status, "tenant status changed");
+    if tenant.status == body.status {
+        return Ok(respond(&tenant, None));
     }
-    let version = tenant.version;
-    Ok(versioned(tenant, version, None))
+    let changed = Tenant { status: body.status, ..tenant.clone() };
+    Ok(respond(&save(&state, &admin.user_id, "tenant.status_changed", &tenant, changed).await?, None))
+}
+
+#[utoipa::path(get, path = "/api/v1/tenant/settings", tag = "tenants", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's tenant; secrets only as `*_set`", body = Data<TenantView>), Problems))]
+async fn get_settings(admin: Authorized<Admins>) -> Response {
+    respond(&admin.caller.tenant, None)
+}
+
+/// `PATCH /api/v1/tenant/settings`. Secrets are write-only; `null` removes an optional setting.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SettingsPatch {
+    #[schema(value_type = Option<String>)]
+    it_email: Option<Email>,
+    #[schema(value_type = Option<String>)]
+    from_email: Option<Email>,
+    #[schema(value_type = Option<String>, example = "Europe/Berlin")]
+    timezone: Option<Tz>,
+    /// An `https://hooks.slack.com/...` incoming webhook URL.
+    #[serde(default, deserialize_with = "nullable")]
+    slack_webhook_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    hris: Option<Option<HrisPatch>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct HrisPatch {
+    provider: Option<HrisProvider>,
+    /// `whsec_<base64>` for `standard`; BambooHR's webhook secret for `bamboohr`.
+    #[serde(default, deserialize_with = "nullable")]
+    signing_secret: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    api_key: Option<Option<String>>,
+    /// The BambooHR company subdomain.
+    #[serde(default, deserialize_with = "nullable")]
+    subdomain: Option<Option<String>>,
+    /// Overrides the vendor's API base URL.
+    #[serde(default, deserialize_with = "nullable")]
+    api_base_url: Option<Option<String>>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/tenant/settings", tag = "tenants", security(("bearer" = [])),
+    params(("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body = SettingsPatch,
+    responses((status = 200, description = "The updated settings", body = Data<TenantView>), Problems))]
+async fn update_settings(
+    State(state): State<AppState>,
+    admin: Authorized<Admins>,
+    if_match: IfMatch,
+    ApiJson(patch): ApiJson<SettingsPatch>,
+) -> Result<Response, AppError> {
+    let tenant = admin.caller.tenant;
+    let changed = apply_settings(&state, &tenant, patch)?;
+    if_match.check(tenant.version)?;
+    if changed == tenant {
+        return Ok(respond(&tenant, None));
+    }
+    let actor = admin.caller.caller.actor();
+    Ok(respond(&save(&state, &actor, "tenant.settings_changed", &tenant, changed).await?, None))
+}
+
+/// The tenant with `patch` applied, secrets sealed; 422 naming every invalid field.
+fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Result<Tenant, AppError> {
+    let mut errors = FieldErrors::default();
+    let seal = |field: SecretField, value: &str| state.secrets.seal(value, &field.context(&tenant.id));
+    let mut changed = tenant.clone();
+    if let Some(email) = patch.it_email {
+        changed.it_email = email;
+    }
+    if let Some(email) = patch.from_email {
+        changed.from_email = email;
+    }
+    if let Some(timezone) = patch.timezone {
+        changed.timezone = timezone;
+    }
+    if let Some(url) = patch.slack_webhook_url {
+        changed.slack_webhook_url = match url {
+            None => None,
+            Some(url) if is_https_url(&url) => Some(seal(SecretField::SlackWebhookUrl, url.trim())),
+            Some(_) => {
+                errors.add("slack_webhook_url", "must be an https:// URL");
+                None
+            }
+        };
+    }
+    match patch.hris {
+        None => {}
+        Some(None) => changed.hris = None,
+        Some(Some(hris)) => {
+            let existing = tenant.hris.clone();
+            let provider = hris.provider.or(existing.as_ref().map(|hris| hris.provider));
+            let Some(provider) = provider else {
+                errors.add("hris.provider", "is required to configure an HRIS");
+                return Err(AppError::Validation(errors));
+            };
+            let mut settings = existing.unwrap_or(HrisSettings {
+                provider,
+                signing_secret: None,
+                api_key: None,
+                subdomain: None,
+                api_base_url: None,
+            });
+            settings.provider = provider;
+            if let Some(secret) = hris.signing_secret {
+                settings.signing_secret = secret.and_then(|secret| match check_signing_secret(provider, &secret) {
+                    Ok(()) => Some(seal(SecretField::HrisSigningSecret, &secret)),
+                    Err(message) => {
+                        errors.add("hris.signing_secret", message);
+                        None
+                    }
+                });
+            }
+            if let Some(key) = hris.api_key {
+                settings.api_key = key.and_then(|key| match text_within(&key, 1, 512) {
+                    Ok(key) => Some(seal(SecretField::HrisApiKey, &key)),
+                    Err(message) => {
+                        errors.add("hris.api_key", message);
+                        None
+                    }
+                });
+            }
+            if let Some(subdomain) = hris.subdomain {
+                let valid = subdomain.as_deref().is_none_or(|name| {
+                    (1..=63).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+                if !valid {
+                    errors.add("hris.subdomain", "must be 1 to 63 letters, digits or hyphens");
+                }
+                settings.subdomain = subdomain;
+            }
+            if let Some(url) = hris.api_base_url {
+                if url.as_deref().is_some_and(|url| !is_https_url(url) && !is_loopback_url(url)) {
+                    errors.add("hris.api_base_url", "must be an https:// URL");
+                }
+                settings.api_base_url = url.map(|url| url.trim_end_matches('/').to_owned());
+            }
+            changed.hris = Some(settings);
+        }
+    }
+    errors.into_result()?;
+    Ok(changed)
+}
+
+fn is_https_url(url: &str) -> bool {
+    url.strip_prefix("https://").is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
+}
+
+/// Plain http is allowed to this machine only, for a local HRIS stand-in.
+fn is_loopback_url(url: &str) -> bool {
+    ["http://127.0.0.1:", "http://localhost:", "http://127.0.0.1/", "http://localhost/"]
+        .iter()
+        .any(|prefix| url.starts_with(prefix))
+}
+
+fn check_signing_secret(provider: HrisProvider, secret: &str) -> Result<(), &'static str> {
+    use base64::Engine;
+    match provider {
+        HrisProvider::Standard => secret
+            .strip_prefix("whsec_")
+            .and_then(|key| base64::engine::general_purpose::STANDARD.decode(key).ok())
+            .filter(|key| key.len() >= 16)
+            .map(|_| ())
+            .ok_or("must be whsec_ followed by a base64 key of at least 16 bytes"),
+        HrisProvider::Bamboohr => {
+            if (16..=256).contains(&secret.len()) {
+                Ok(())
+            } else {
+                Err("must be 16 to 256 characters")
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::{Caller, Role, WorkflowAction};
@@ -15,7 +15,7 @@ use shared::domain::workflow::{
     CUSTOM_WORKFLOW_DAYS, Priority, StepDraft, TransitionError, TriggeredBy, Workflow, WorkflowDraft, WorkflowPatch,
     WorkflowStatus, WorkflowType,
 };
-use shared::http::extract::{ApiJson, ApiQuery, IdPath, IfMatch, TenantCaller, WriterCaller};
+use shared::http::extract::{ApiJson, ApiQuery, Authorized, IdPath, IfMatch, TenantCaller, Writers};
 use shared::http::openapi::Problems;
 use shared::http::response::{ListData, page, versioned, whole_list};
 use shared::http::{AppError, AppState};
@@ -170,10 +170,10 @@ impl NewWorkflowRequest {
     responses((status = 201, description = "Created; `Location` names it", body = shared::http::response::Data<Workflow>), Problems))]
 async fn create_from_template(
     State(state): State<AppState>,
-    WriterCaller(caller): WriterCaller,
+    writer: Authorized<Writers>,
     ApiJson(body): ApiJson<NewWorkflowRequest>,
 ) -> Result<Response, AppError> {
-    create(&state, &caller, body.into_template_draft()?).await
+    create(&state, &writer.caller, body.into_template_draft()?).await
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows", tag = "workflows", security(("bearer" = [])),
@@ -181,10 +181,10 @@ async fn create_from_template(
     responses((status = 201, description = "Created; `Location` names it", body = shared::http::response::Data<Workflow>), Problems))]
 async fn create_custom(
     State(state): State<AppState>,
-    WriterCaller(caller): WriterCaller,
+    writer: Authorized<Writers>,
     ApiJson(body): ApiJson<NewWorkflowRequest>,
 ) -> Result<Response, AppError> {
-    create(&state, &caller, body.into_custom_draft()?).await
+    create(&state, &writer.caller, body.into_custom_draft()?).await
 }
 
 async fn create(state: &AppState, session: &TenantCaller, mut draft: WorkflowDraft) -> Result<Response, AppError> {
@@ -324,33 +324,28 @@ async fn history(
     Ok(whole_list(entries))
 }
 
-/// A field that may be absent (`None`), null (`Some(None)`) or set.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// `PATCH /api/v1/workflows/{id}`: only these fields; `null` clears `description`, `assigned_to`,
 /// `team` and `scheduled_start`. `metadata` is an RFC 7396 merge patch.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PatchRequest {
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     title: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     description: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     priority: Option<Option<Priority>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     due_date: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     #[schema(value_type = Option<String>)]
     assigned_to: Option<Option<Email>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     #[schema(value_type = Option<String>)]
     team: Option<Option<Team>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     scheduled_start: Option<Option<NaiveDate>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     #[schema(value_type = Option<Object>)]
     metadata: Option<Option<Map<String, Value>>>,
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod caller;
 pub mod catalog;
+pub mod secret;
 pub mod template;
 pub mod tenant;
 pub mod validation;

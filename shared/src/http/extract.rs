@@ -1,6 +1,8 @@
 //! Extractors whose rejections are problem+json, in the order the contract checks things:
 //! 401 and 403 (the caller), then 415, 400 and 422 (the body).
 
+use std::marker::PhantomData;
+
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
 use axum::http::request::Parts;
@@ -79,19 +81,45 @@ impl FromRequestParts<AppState> for TenantCaller {
     }
 }
 
-/// A tenant caller whose role may create and change records (admin or manager): 403 for others,
-/// before the body is read.
-#[derive(Debug, Clone)]
-pub struct WriterCaller(pub TenantCaller);
+/// Which roles a route group admits before it reads the request body.
+pub trait RolePolicy {
+    const ROLES: &'static [Role];
+    const REFUSAL: &'static str;
+}
 
-impl FromRequestParts<AppState> for WriterCaller {
+/// Admins and managers: the roles that create and change records.
+pub struct Writers;
+
+impl RolePolicy for Writers {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Manager];
+    const REFUSAL: &'static str = "this role may not create or change records";
+}
+
+/// Tenant administrators only.
+pub struct Admins;
+
+impl RolePolicy for Admins {
+    const ROLES: &'static [Role] = &[Role::Admin];
+    const REFUSAL: &'static str = "only tenant administrators may do this";
+}
+
+/// A tenant caller whose role the policy admits: 403 for others, before the body is read (the
+/// contract checks 403 before 415, 400 and 422).
+#[derive(Debug, Clone)]
+pub struct Authorized<P: RolePolicy> {
+    pub caller: TenantCaller,
+    policy: PhantomData<P>,
+}
+
+impl<P: RolePolicy> FromRequestParts<AppState> for Authorized<P> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let caller = TenantCaller::from_request_parts(parts, state).await?;
-        match caller.caller.role {
-            Role::Admin | Role::Manager => Ok(WriterCaller(caller)),
-            _ => Err(AppError::Forbidden("this role may not create or change records".to_owned())),
+        if P::ROLES.contains(&caller.caller.role) {
+            Ok(Authorized { caller, policy: PhantomData })
+        } else {
+            Err(AppError::Forbidden(P::REFUSAL.to_owned()))
         }
     }
 }
@@ -232,6 +260,13 @@ pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, A
         };
         AppError::Validation(FieldErrors::single(field, message))
     })
+}
+
+/// For `deserialize_with` on PATCH fields: absent is `None`, `null` is `Some(None)`.
+pub fn nullable<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use crate::auth::TokenVerifier;
 use crate::clock::Clock;
 use crate::config::ApiConfig;
 use crate::ports::Store;
+use crate::secrets::SecretBox;
 
 use super::cursor::CursorSigner;
 use super::tenant_cache::TenantCache;
@@ -17,6 +18,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub cursors: CursorSigner,
     pub tenants: Arc<TenantCache>,
+    pub secrets: Arc<SecretBox>,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             clock,
             cursors: CursorSigner::new(config.cursor_secret.as_bytes()),
             tenants: Arc::default(),
+            secrets: config.secrets.clone(),
         }
     }
 }
