@@ -23,14 +23,27 @@ fn workflow_routes() -> Vec<(&'static str, Method, &'static str, Option<Value>)>
     ]
 }
 
-/// The acme callers: (name, token, may they perform the route on a workflow they can see).
-fn callers() -> Vec<(&'static str, String, fn(&str) -> bool)> {
+/// An acme caller of the matrix.
+struct MatrixCaller {
+    role: &'static str,
+    token: String,
+    /// Whether the role may use a route on a workflow it can see.
+    may: fn(&str) -> bool,
+}
+
+fn callers() -> Vec<MatrixCaller> {
     vec![
-        ("admin", admin("acme"), |_| true),
-        ("manager", token(Role::Manager, Some("acme"), Some("max@acme.example"), Some("it")), |_| true),
-        ("user", token(Role::User, Some("acme"), Some("uma@acme.example"), None), |route| {
-            matches!(route, "get" | "history" | "advance" | "complete")
-        }),
+        MatrixCaller { role: "admin", token: admin("acme"), may: |_| true },
+        MatrixCaller {
+            role: "manager",
+            token: token(Role::Manager, Some("acme"), Some("max@acme.example"), Some("it")),
+            may: |_| true,
+        },
+        MatrixCaller {
+            role: "user",
+            token: token(Role::User, Some("acme"), Some("uma@acme.example"), None),
+            may: |route| matches!(route, "get" | "history" | "advance" | "complete"),
+        },
     ]
 }
 
@@ -71,7 +84,7 @@ pub async fn the_role_and_route_matrix_holds(backend: Backend) {
     .await;
 
     let mut cases = 0;
-    for (role, token, may) in callers() {
+    for MatrixCaller { role, token, may } in callers() {
         for (route, method, suffix, body) in workflow_routes() {
             // Another tenant's workflow, and (but for admins) one outside the caller's scope: 404, no data.
             let mut hidden = vec![("other tenant", other_tenants.clone())];

@@ -1,7 +1,8 @@
 //! The workflows route group: create, read, list, change and walk workflows (contract §3).
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -132,23 +133,15 @@ impl NewWorkflowRequest {
             description: step.description.clone(),
             instructions: step.instructions.clone(),
         });
-        let draft = WorkflowDraft {
-            title: self.title.clone().unwrap_or_default(),
-            description: self.description.clone(),
-            workflow_type: self.workflow_type.unwrap_or(WorkflowType::Procurement),
-            priority: self.priority.unwrap_or(Priority::Normal),
-            steps: steps.collect(),
-            duration_days: CUSTOM_WORKFLOW_DAYS,
-            due_date: None,
-            scheduled_start: None,
-            assigned_to: None,
-            team: None,
-            employee_id: None,
-            asset_id: None,
-            template_key: None,
-            triggered_by: TriggeredBy::Manual,
-            metadata: Map::new(),
-        };
+        let mut draft = WorkflowDraft::new(
+            self.title.clone().unwrap_or_default(),
+            self.workflow_type.unwrap_or(WorkflowType::Procurement),
+            self.priority.unwrap_or(Priority::Normal),
+            steps.collect(),
+            CUSTOM_WORKFLOW_DAYS,
+            TriggeredBy::Manual,
+        );
+        draft.description = self.description.clone();
         self.fill_options(draft)
     }
 
@@ -380,17 +373,10 @@ impl PatchRequest {
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
     request_body = PatchRequest,
     responses((status = 200, description = "The updated workflow", body = shared::http::response::Data<Workflow>), Problems))]
-async fn update_workflow(
-    State(state): State<AppState>,
-    session: TenantCaller,
-    IdPath(id): IdPath,
-    if_match: IfMatch,
-    ApiJson(body): ApiJson<PatchRequest>,
-) -> Result<Response, AppError> {
-    let today = session.tenant.today(state.clock.now());
+async fn update_workflow(change: ChangeRequest, ApiJson(body): ApiJson<PatchRequest>) -> Result<Response, AppError> {
+    let today = change.session.tenant.today(change.state.clock.now());
     let patch = body.into_patch()?.validate(today)?;
-    let change = Change { action: WorkflowAction::Update, audit_action: "workflow.updated" };
-    change.apply(&state, &session, id, if_match, |workflow, now| workflow.apply_patch(&patch, now)).await
+    change.apply(WorkflowAction::Update, "workflow.updated", |workflow, now| workflow.apply_patch(&patch, now)).await
 }
 
 /// A body-less POST: nothing may be sent but `{}`.
@@ -402,15 +388,8 @@ struct EmptyRequest {}
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
     request_body(content = Option<EmptyRequest>, description = "No body needed"),
     responses((status = 200, description = "Started: in_progress at step 1", body = shared::http::response::Data<Workflow>), Problems))]
-async fn start(
-    State(state): State<AppState>,
-    session: TenantCaller,
-    IdPath(id): IdPath,
-    if_match: IfMatch,
-    ApiJson(EmptyRequest {}): ApiJson<EmptyRequest>,
-) -> Result<Response, AppError> {
-    let change = Change { action: WorkflowAction::Start, audit_action: "workflow.started" };
-    change.apply(&state, &session, id, if_match, |workflow, now| workflow.start(now).map(|()| true)).await
+async fn start(change: ChangeRequest, ApiJson(EmptyRequest {}): ApiJson<EmptyRequest>) -> Result<Response, AppError> {
+    change.apply(WorkflowAction::Start, "workflow.started", |workflow, now| workflow.start(now).map(|()| true)).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -424,17 +403,10 @@ struct AdvanceRequest {
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
     request_body(content = Option<AdvanceRequest>),
     responses((status = 200, description = "The current step is completed and the next one started", body = shared::http::response::Data<Workflow>), Problems))]
-async fn advance(
-    State(state): State<AppState>,
-    session: TenantCaller,
-    IdPath(id): IdPath,
-    if_match: IfMatch,
-    ApiJson(body): ApiJson<AdvanceRequest>,
-) -> Result<Response, AppError> {
-    let actor = session.caller.actor();
-    let change = Change { action: WorkflowAction::Advance, audit_action: "workflow.step_advanced" };
+async fn advance(change: ChangeRequest, ApiJson(body): ApiJson<AdvanceRequest>) -> Result<Response, AppError> {
+    let actor = change.session.caller.actor();
     change
-        .apply(&state, &session, id, if_match, |workflow, now| {
+        .apply(WorkflowAction::Advance, "workflow.step_advanced", |workflow, now| {
             workflow.advance(body.expected_step, &actor, now).map(|()| true)
         })
         .await
@@ -445,14 +417,12 @@ async fn advance(
     request_body(content = Option<EmptyRequest>, description = "No body needed"),
     responses((status = 200, description = "Completed", body = shared::http::response::Data<Workflow>), Problems))]
 async fn complete(
-    State(state): State<AppState>,
-    session: TenantCaller,
-    IdPath(id): IdPath,
-    if_match: IfMatch,
+    change: ChangeRequest,
     ApiJson(EmptyRequest {}): ApiJson<EmptyRequest>,
 ) -> Result<Response, AppError> {
-    let change = Change { action: WorkflowAction::Complete, audit_action: "workflow.completed" };
-    change.apply(&state, &session, id, if_match, |workflow, now| workflow.complete(now).map(|()| true)).await
+    change
+        .apply(WorkflowAction::Complete, "workflow.completed", |workflow, now| workflow.complete(now).map(|()| true))
+        .await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -466,55 +436,68 @@ struct CancelRequest {
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
     request_body = CancelRequest,
     responses((status = 200, description = "Cancelled", body = shared::http::response::Data<Workflow>), Problems))]
-async fn cancel(
-    State(state): State<AppState>,
-    session: TenantCaller,
-    IdPath(id): IdPath,
-    if_match: IfMatch,
-    ApiJson(body): ApiJson<CancelRequest>,
-) -> Result<Response, AppError> {
+async fn cancel(change: ChangeRequest, ApiJson(body): ApiJson<CancelRequest>) -> Result<Response, AppError> {
     let reason = match body.reason.as_deref() {
         None => Err("is required".to_owned()),
         Some(reason) => text_within(reason, 1, 1000),
     }
     .map_err(|message| AppError::validation("reason", message))?;
-    let change = Change { action: WorkflowAction::Cancel, audit_action: "workflow.cancelled" };
-    change.apply(&state, &session, id, if_match, |workflow, now| workflow.cancel(&reason, now).map(|()| true)).await
+    change
+        .apply(WorkflowAction::Cancel, "workflow.cancelled", |workflow, now| {
+            workflow.cancel(&reason, now).map(|()| true)
+        })
+        .await
 }
 
-/// The one way an existing workflow changes: load it within the caller's scope (404), check the
-/// role (403) and `If-Match` (412), apply the domain rule (409), then store it conditioned on the
-/// version it was read at, with its audit entry, in one atomic write (409 if another request won).
-struct Change {
-    action: WorkflowAction,
-    audit_action: &'static str,
+/// Everything a change of an existing workflow needs besides its body: who asks (401/403 come
+/// first), the id as written (judged only after the body, as the contract orders 422 before 404)
+/// and `If-Match`.
+struct ChangeRequest {
+    state: AppState,
+    session: TenantCaller,
+    raw_id: String,
+    if_match: IfMatch,
 }
 
-impl Change {
+impl FromRequestParts<AppState> for ChangeRequest {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let session = TenantCaller::from_request_parts(parts, state).await?;
+        let Path(raw_id) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| not_found_text())?;
+        let if_match = IfMatch::from_request_parts(parts, state).await?;
+        Ok(ChangeRequest { state: state.clone(), session, raw_id, if_match })
+    }
+}
+
+impl ChangeRequest {
+    /// The one way an existing workflow changes: load it within the caller's scope (404), check
+    /// the role (403) and `If-Match` (412), apply the domain rule (409), then store it conditioned
+    /// on the version it was read at, with its audit entry, in one atomic write (409 if another
+    /// request won the race).
     async fn apply(
         self,
-        state: &AppState,
-        session: &TenantCaller,
-        id: Uuid,
-        if_match: IfMatch,
+        action: WorkflowAction,
+        audit_action: &'static str,
         rule: impl FnOnce(&mut Workflow, DateTime<Utc>) -> Result<bool, TransitionError>,
     ) -> Result<Response, AppError> {
+        let Self { state, session, raw_id, if_match } = self;
         let caller = &session.caller;
-        let mut workflow = load_visible(state, caller, id).await?;
-        if !caller.may(self.action) {
+        let id = Uuid::parse_str(&raw_id).map_err(|_| not_found_text())?;
+        let mut workflow = load_visible(&state, caller, id).await?;
+        if !caller.may(action) {
             return Err(AppError::Forbidden("this role may not do that to a workflow".to_owned()));
         }
         if_match.check(workflow.version)?;
         let before = workflow.clone();
         let now = state.clock.now();
-        let changed = rule(&mut workflow, now)?;
-        if changed {
+        if rule(&mut workflow, now)? {
             if !caller.scope().includes(&workflow) {
                 return Err(AppError::Forbidden("the change would move the workflow out of your scope".to_owned()));
             }
-            let audit = audit_entry(caller, self.audit_action, Some(&before), &workflow, now);
+            let audit = audit_entry(caller, audit_action, Some(&before), &workflow, now);
             state.store.update_workflow(&workflow, before.version, &audit).await?;
-            log_change(&workflow, self.audit_action);
+            log_change(&workflow, audit_action);
         }
         let version = workflow.version;
         Ok(versioned(workflow, version, None))
@@ -534,6 +517,10 @@ async fn load_visible(state: &AppState, caller: &Caller, id: Uuid) -> Result<Wor
 
 fn not_found(id: Uuid) -> AppError {
     AppError::NotFound(format!("no workflow {id}"))
+}
+
+fn not_found_text() -> AppError {
+    AppError::NotFound("no such workflow".to_owned())
 }
 
 fn audit_entry(

@@ -174,33 +174,51 @@ pub struct WorkflowDraft {
 }
 
 impl WorkflowDraft {
-    /// A draft of `template`, before the creator's overrides.
-    pub fn from_template(template: &Template, triggered_by: TriggeredBy) -> Self {
+    /// A draft with these steps and nothing optional set yet.
+    pub fn new(
+        title: String,
+        workflow_type: WorkflowType,
+        priority: Priority,
+        steps: Vec<StepDraft>,
+        duration_days: u32,
+        triggered_by: TriggeredBy,
+    ) -> Self {
         Self {
-            title: template.title.to_owned(),
-            description: Some(template.description.to_owned()),
-            workflow_type: template.workflow_type,
-            priority: template.priority,
-            steps: template
-                .steps
-                .iter()
-                .map(|step| StepDraft {
-                    name: step.name.to_owned(),
-                    description: Some(step.description.to_owned()),
-                    instructions: Some(step.instructions.to_owned()),
-                })
-                .collect(),
-            duration_days: template.estimated_duration_days,
+            title,
+            description: None,
+            workflow_type,
+            priority,
+            steps,
+            duration_days,
             due_date: None,
             scheduled_start: None,
             assigned_to: None,
             team: None,
             employee_id: None,
             asset_id: None,
-            template_key: Some(template.key.to_owned()),
+            template_key: None,
             triggered_by,
             metadata: Map::new(),
         }
+    }
+
+    /// A draft of `template`, before the creator's overrides.
+    pub fn from_template(template: &Template, triggered_by: TriggeredBy) -> Self {
+        let steps = template
+            .steps
+            .iter()
+            .map(|step| StepDraft {
+                name: step.name.to_owned(),
+                description: Some(step.description.to_owned()),
+                instructions: Some(step.instructions.to_owned()),
+            })
+            .collect();
+        let title = template.title.to_owned();
+        let duration = template.estimated_duration_days;
+        let mut draft = Self::new(title, template.workflow_type, template.priority, steps, duration, triggered_by);
+        draft.description = Some(template.description.to_owned());
+        draft.template_key = Some(template.key.to_owned());
+        draft
     }
 }
 

@@ -6,6 +6,7 @@ pub mod app;
 pub mod cursor;
 pub mod error;
 pub mod extract;
+pub mod lambda;
 pub mod openapi;
 pub mod response;
 pub mod state;
