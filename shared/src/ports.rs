@@ -7,15 +7,22 @@ use uuid::Uuid;
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::caller::Scope;
+use crate::domain::directory::{Asset, AssetCategory, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::tenant::Tenant;
 use crate::domain::validation::{Email, Team, TenantId};
-use crate::domain::workflow::{Priority, Workflow, WorkflowStatus, WorkflowType};
+use crate::domain::workflow::{AssetSummary, EmployeeSummary, Priority, Workflow, WorkflowStatus, WorkflowType};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// A create found the key taken.
     #[error("the item already exists")]
     AlreadyExists,
+    /// A value that must be unique in the tenant (an employee's email, an asset's tag) is taken.
+    #[error("{0} is already used by another record")]
+    Taken(&'static str),
+    /// A record the write links to (the field names it) does not exist in the tenant.
+    #[error("{0} names no record of this tenant")]
+    MissingLink(&'static str),
     /// A conditional write lost: the stored version moved on since it was read.
     #[error("the item was changed concurrently")]
     Conflict,
@@ -65,6 +72,29 @@ impl WorkflowFilter {
     }
 }
 
+/// Something listed by id, newest first (ids are UUID v7).
+pub trait Listed {
+    fn id(&self) -> Uuid;
+}
+
+impl Listed for Workflow {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl Listed for Employee {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl Listed for Asset {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
 /// One page of a workflow list: newest first, strictly after `after` in that order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkflowQuery {
@@ -78,21 +108,76 @@ pub struct WorkflowQuery {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct WorkflowPage {
-    pub items: Vec<Workflow>,
+pub struct Page<T> {
+    pub items: Vec<T>,
     /// Set when more matches follow; the value to pass as `after` for the next page.
     pub next_after: Option<Uuid>,
 }
 
-impl WorkflowPage {
+impl<T: Listed> Page<T> {
     /// Builds a page from up to `limit + 1` matches in list order: the extra one only says that
     /// a next page exists.
-    pub fn from_lookahead(mut matches: Vec<Workflow>, limit: usize) -> WorkflowPage {
+    pub fn from_lookahead(mut matches: Vec<T>, limit: usize) -> Page<T> {
         let has_more = matches.len() > limit;
         matches.truncate(limit);
-        let next_after = if has_more { matches.last().map(|workflow| workflow.id) } else { None };
-        WorkflowPage { items: matches, next_after }
+        let next_after = if has_more { matches.last().map(Listed::id) } else { None };
+        Page { items: matches, next_after }
     }
+}
+
+pub type WorkflowPage = Page<Workflow>;
+
+/// Employee list filters; every set field must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct EmployeeFilter {
+    pub status: Option<EmployeeStatus>,
+    pub team: Option<Team>,
+}
+
+impl EmployeeFilter {
+    pub fn matches(&self, employee: &Employee) -> bool {
+        self.status.is_none_or(|status| status == employee.status)
+            && (self.team.is_none() || self.team == employee.team)
+    }
+}
+
+/// Asset list filters; every set field must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct AssetFilter {
+    pub status: Option<AssetStatus>,
+    pub category: Option<AssetCategory>,
+    pub assigned_employee_id: Option<Uuid>,
+}
+
+impl AssetFilter {
+    pub fn matches(&self, asset: &Asset) -> bool {
+        self.status.is_none_or(|status| status == asset.status)
+            && self.category.is_none_or(|category| category == asset.category)
+            && (self.assigned_employee_id.is_none() || self.assigned_employee_id == asset.assigned_employee_id)
+    }
+}
+
+/// One page of a directory list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryQuery<F> {
+    pub filter: F,
+    pub after: Option<Uuid>,
+    pub limit: usize,
+}
+
+/// An asset change that rides in another write's transaction (a workflow's completion).
+#[derive(Debug, Clone, Copy)]
+pub struct AssetChange<'a> {
+    pub asset: &'a Asset,
+    pub expected_version: u64,
+    pub audit: &'a AuditEntry,
+}
+
+/// How an employee is found besides its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmployeeKey<'a> {
+    Email(&'a Email),
+    HrisId(&'a str),
 }
 
 #[async_trait]
@@ -107,16 +192,19 @@ pub trait TenantStore: Send + Sync {
 
 #[async_trait]
 pub trait WorkflowStore: Send + Sync {
-    /// Stores a new workflow with its audit entry, both or neither.
+    /// Stores a new workflow with its audit entry, both or neither; `MissingLink` when its
+    /// employee or asset does not exist (checked in the same transaction).
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError>;
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError>;
     /// Replaces a workflow whose stored version is `expected_version`, with its audit entry, both
     /// or neither; `Conflict` when the version moved on.
+    /// `assets` are changed in the same transaction (each conditioned on its own version).
     async fn update_workflow(
         &self,
         workflow: &Workflow,
         expected_version: u64,
         audit: &AuditEntry,
+        assets: &[AssetChange<'_>],
     ) -> Result<(), StoreError>;
     async fn list_workflows(&self, tenant: &TenantId, query: &WorkflowQuery) -> Result<WorkflowPage, StoreError>;
     /// The workflow with its audit entries, oldest first (one read: they share a partition).
@@ -127,7 +215,50 @@ pub trait WorkflowStore: Send + Sync {
     ) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError>;
 }
 
-/// Everything the API needs from a store.
-pub trait Store: TenantStore + WorkflowStore {}
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
+    /// `Taken("email")` / `Taken("hris_id")` when another employee of the tenant has it.
+    async fn insert_employee(&self, employee: &Employee, audit: &AuditEntry) -> Result<(), StoreError>;
+    async fn get_employee(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Employee>, StoreError>;
+    async fn find_employee(&self, tenant: &TenantId, key: EmployeeKey<'_>) -> Result<Option<Employee>, StoreError>;
+    /// Replaces `previous` (at its version) with `employee`, moving its unique keys.
+    async fn update_employee(
+        &self,
+        employee: &Employee,
+        previous: &Employee,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    async fn list_employees(
+        &self,
+        tenant: &TenantId,
+        query: &DirectoryQuery<EmployeeFilter>,
+    ) -> Result<Page<Employee>, StoreError>;
 
-impl<T: TenantStore + WorkflowStore> Store for T {}
+    /// `Taken("asset_tag")` when another asset of the tenant has the tag; `MissingLink` when the
+    /// assigned employee does not exist.
+    async fn insert_asset(&self, asset: &Asset, audit: &AuditEntry) -> Result<(), StoreError>;
+    async fn get_asset(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Asset>, StoreError>;
+    async fn update_asset(&self, asset: &Asset, previous: &Asset, audit: &AuditEntry) -> Result<(), StoreError>;
+    async fn list_assets(
+        &self,
+        tenant: &TenantId,
+        query: &DirectoryQuery<AssetFilter>,
+    ) -> Result<Page<Asset>, StoreError>;
+
+    /// Copies the summary onto every workflow linked to the employee or asset, so workflow lists
+    /// show current names without reading the directory. Not a change of the workflows: their
+    /// versions stay.
+    async fn refresh_summaries(&self, tenant: &TenantId, summary: &LinkedSummary) -> Result<(), StoreError>;
+}
+
+/// A linked record's summary, as workflows keep it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkedSummary {
+    Employee(EmployeeSummary),
+    Asset(AssetSummary),
+}
+
+/// Everything the API needs from a store.
+pub trait Store: TenantStore + WorkflowStore + DirectoryStore {}
+
+impl<T: TenantStore + WorkflowStore + DirectoryStore> Store for T {}

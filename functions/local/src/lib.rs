@@ -22,7 +22,7 @@ use shared::store::memory::MemoryStore;
 
 /// Every route group, as one router.
 pub fn routes() -> Router<AppState> {
-    templates::routes().merge(workflows::routes()).merge(tenants::routes())
+    templates::routes().merge(workflows::routes()).merge(tenants::routes()).merge(directory::routes())
 }
 
 /// The served application.
@@ -32,7 +32,12 @@ pub fn app(state: AppState, config: &ApiConfig) -> Router {
 
 /// The OpenAPI document of every route group, as served at `/api/v1/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    shared::http::openapi::document([templates::openapi(), workflows::openapi(), tenants::openapi()])
+    shared::http::openapi::document([
+        templates::openapi(),
+        workflows::openapi(),
+        tenants::openapi(),
+        directory::openapi(),
+    ])
 }
 
 /// Which store the local server runs on, from `STORE` (`memory`, the default, or `dynamodb`).

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::{Caller, Role, WorkflowAction};
+use shared::domain::directory::{Asset, AssetEffect};
 use shared::domain::template::Template;
 use shared::domain::validation::{Email, FieldErrors, Team, text_within};
 use shared::domain::workflow::{
@@ -18,9 +19,10 @@ use shared::domain::workflow::{
 };
 use shared::http::extract::{ApiJson, ApiQuery, Authorized, IdPath, IfMatch, TenantCaller, Writers};
 use shared::http::openapi::Problems;
-use shared::http::response::{ListData, page, versioned, whole_list};
+use shared::http::paging::PageRequest;
+use shared::http::response::{ListData, versioned, whole_list};
 use shared::http::{AppError, AppState};
-use shared::ports::{WorkflowFilter, WorkflowQuery};
+use shared::ports::{AssetChange, WorkflowFilter, WorkflowQuery};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
 
@@ -182,16 +184,28 @@ async fn create_custom(
 
 async fn create(state: &AppState, session: &TenantCaller, mut draft: WorkflowDraft) -> Result<Response, AppError> {
     let caller = &session.caller;
-    if caller.role == Role::Manager && draft.team.is_none() {
-        draft.team = caller.team.clone();
+    let tenant = &caller.tenant;
+    let employee = match draft.employee_id {
+        Some(id) => Some(state.store.get_employee(tenant, id).await?.ok_or_else(|| no_record("employee_id"))?),
+        None => None,
+    };
+    let asset = match draft.asset_id {
+        Some(id) => Some(state.store.get_asset(tenant, id).await?.ok_or_else(|| no_record("asset_id"))?),
+        None => None,
+    };
+    if draft.team.is_none() {
+        let managers_team = (caller.role == Role::Manager).then(|| caller.team.clone()).flatten();
+        draft.team = employee.as_ref().and_then(|employee| employee.team.clone()).or(managers_team);
     }
     if !caller.scope().includes_parts(draft.team.as_ref(), draft.assigned_to.as_ref()) {
         return Err(AppError::Forbidden("managers create workflows for their own team or themselves".to_owned()));
     }
-    check_links(&draft)?;
     let now = state.clock.now();
-    let workflow = Workflow::create(Uuid::now_v7(), caller.tenant.clone(), draft, session.tenant.today(now), now)?;
+    let mut workflow = Workflow::create(Uuid::now_v7(), tenant.clone(), draft, session.tenant.today(now), now)?;
+    workflow.employee = employee.as_ref().map(|employee| employee.summary());
+    workflow.asset = asset.as_ref().map(|asset| asset.summary());
     let audit = audit_entry(caller, "workflow.created", None, &workflow, now);
+    // The store checks again, in the same transaction, that the linked records still exist.
     state.store.insert_workflow(&workflow, &audit).await?;
     log_change(&workflow, "workflow.created");
     let location = format!("/api/v1/workflows/{}", workflow.id);
@@ -199,17 +213,8 @@ async fn create(state: &AppState, session: &TenantCaller, mut draft: WorkflowDra
     Ok(versioned(workflow, version, Some(location)))
 }
 
-/// The directory of employees and assets is not part of this service yet, so no id can name a
-/// record of the tenant: a link is refused rather than left dangling.
-fn check_links(draft: &WorkflowDraft) -> Result<(), FieldErrors> {
-    let mut errors = FieldErrors::default();
-    if draft.employee_id.is_some() {
-        errors.add("employee_id", "no employee with this id in this tenant");
-    }
-    if draft.asset_id.is_some() {
-        errors.add("asset_id", "no asset with this id in this tenant");
-    }
-    errors.into_result()
+fn no_record(field: &str) -> AppError {
+    AppError::validation(field, "names no record of this tenant")
 }
 
 /// `GET /api/v1/workflows` parameters.
@@ -240,9 +245,6 @@ struct ListQuery {
     cursor: Option<String>,
 }
 
-const DEFAULT_PAGE: usize = 20;
-const MAX_PAGE: usize = 100;
-
 #[utoipa::path(get, path = "/api/v1/workflows", tag = "workflows", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, description = "Newest first", body = ListData<Workflow>), Problems))]
 async fn list_workflows(
@@ -250,10 +252,6 @@ async fn list_workflows(
     session: TenantCaller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<axum::Json<ListData<Workflow>>, AppError> {
-    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(AppError::BadRequest(format!("limit must be 1 to {MAX_PAGE}")));
-    }
     let filter = WorkflowFilter {
         status: query.status,
         workflow_type: query.workflow_type,
@@ -268,22 +266,13 @@ async fn list_workflows(
         include_archived: query.include_archived.unwrap_or(false),
     };
     let tenant = &session.caller.tenant;
-    // The cursor is bound to the filters it was made for: another filter set makes it invalid.
-    let context = format!("{filter:?}");
-    let after = match &query.cursor {
-        Some(cursor) => Some(
-            state
-                .cursors
-                .open(tenant, &context, cursor)
-                .ok_or_else(|| AppError::BadRequest("the cursor is invalid for this list".to_owned()))?,
-        ),
-        None => None,
-    };
+    let paging =
+        PageRequest::new(&state, tenant, format!("workflows {filter:?}"), query.limit, query.cursor.as_deref())?;
     let today = session.tenant.today(state.clock.now());
-    let request = WorkflowQuery { scope: session.caller.scope(), filter, after, limit, today };
+    let request =
+        WorkflowQuery { scope: session.caller.scope(), filter, after: paging.after, limit: paging.limit, today };
     let found = state.store.list_workflows(tenant, &request).await?;
-    let next_cursor = found.next_after.map(|last| state.cursors.issue(tenant, &context, last));
-    Ok(page(found.items, next_cursor, limit))
+    Ok(paging.respond(&state, found, |workflow| workflow))
 }
 
 #[utoipa::path(get, path = "/api/v1/workflows/{id}", tag = "workflows", security(("bearer" = [])),
@@ -496,12 +485,53 @@ impl ChangeRequest {
                 return Err(AppError::Forbidden("the change would move the workflow out of your scope".to_owned()));
             }
             let audit = audit_entry(caller, audit_action, Some(&before), &workflow, now);
-            state.store.update_workflow(&workflow, before.version, &audit).await?;
+            let assets = completion_effects(&state, caller, &before, &workflow, now).await?;
+            let changes: Vec<AssetChange<'_>> = assets
+                .iter()
+                .map(|(asset, expected_version, audit)| AssetChange {
+                    asset,
+                    expected_version: *expected_version,
+                    audit,
+                })
+                .collect();
+            state.store.update_workflow(&workflow, before.version, &audit, &changes).await?;
             log_change(&workflow, audit_action);
         }
         let version = workflow.version;
         Ok(versioned(workflow, version, None))
     }
+}
+
+/// The asset changes that completing `after` brings (none unless this change completes it):
+/// each asset's new state, the version it was read at, and its audit entry.
+async fn completion_effects(
+    state: &AppState,
+    caller: &Caller,
+    before: &Workflow,
+    after: &Workflow,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Asset, u64, AuditEntry)>, AppError> {
+    if before.status == WorkflowStatus::Completed || after.status != WorkflowStatus::Completed {
+        return Ok(Vec::new());
+    }
+    let effects =
+        AssetEffect::of_completion(after.template_key.as_deref(), after.asset_id, after.employee_id, &after.metadata);
+    let mut changes = Vec::new();
+    for (id, effect) in effects {
+        // An id in the metadata that names no asset has nothing to update.
+        let Some(asset) = state.store.get_asset(&after.tenant_id, id).await? else { continue };
+        let mut changed = asset.clone();
+        effect.apply(&mut changed);
+        if changed == asset {
+            continue;
+        }
+        changed.touch(now);
+        let audit =
+            AuditEntry::new(&after.tenant_id, &caller.actor(), "asset.updated_by_workflow", TargetType::Asset, id, now)
+                .with_diff(Some(&asset), &changed);
+        changes.push((changed, asset.version, audit));
+    }
+    Ok(changes)
 }
 
 /// The workflow, if it exists in the caller's tenant and scope; 404 otherwise, so ids outside

@@ -13,6 +13,8 @@ use super::validation::TenantId;
 pub enum TargetType {
     Workflow,
     Tenant,
+    Employee,
+    Asset,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod caller;
 pub mod catalog;
+pub mod directory;
 pub mod secret;
 pub mod template;
 pub mod tenant;

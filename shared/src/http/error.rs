@@ -109,6 +109,10 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::AlreadyExists => Self::Conflict("it already exists".to_owned()),
+            StoreError::Taken(field) => {
+                Self::Conflict(format!("{field} is already used by another record of this tenant"))
+            }
+            StoreError::MissingLink(field) => Self::validation(field, "names no record of this tenant"),
             StoreError::Conflict => {
                 Self::Conflict("another request changed it at the same time; reload it and try again".to_owned())
             }

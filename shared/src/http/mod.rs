@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod lambda;
 pub mod openapi;
+pub mod paging;
 pub mod response;
 pub mod state;
 pub mod tenant_cache;

@@ -1,6 +1,7 @@
 //! The embedded store: the local server's default. One mutex makes every write atomic, exactly
-//! like a DynamoDB transaction; with a data path, every committed write is also saved to disk
-//! (write to a temporary file, then rename) so data survives a restart.
+//! like a DynamoDB transaction (all its checks pass before anything changes); with a data path,
+//! every committed write is also saved to disk (write to a temporary file, then rename) so data
+//! survives a restart.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,18 +12,96 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::audit::AuditEntry;
+use crate::domain::directory::{Asset, Employee};
 use crate::domain::tenant::Tenant;
-use crate::domain::validation::TenantId;
+use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
-use crate::ports::{StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore};
+use crate::ports::{
+    AssetChange, AssetFilter, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, LinkedSummary, Listed, Page,
+    StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct TenantData {
     tenant: Option<Tenant>,
     /// Ordered by id, and ids are UUID v7, so this is creation order.
     workflows: BTreeMap<Uuid, Workflow>,
+    employees: BTreeMap<Uuid, Employee>,
+    assets: BTreeMap<Uuid, Asset>,
+    /// The unique values of the directory, each with the record holding it.
+    employee_emails: BTreeMap<Email, Uuid>,
+    employee_hris_ids: BTreeMap<String, Uuid>,
+    asset_tags: BTreeMap<String, Uuid>,
     /// Audit entries by target id, each list oldest first.
     audit: BTreeMap<String, Vec<AuditEntry>>,
+}
+
+impl TenantData {
+    /// Fails with `Taken(field)` when `value` is held by a record other than `owner`.
+    fn check_free<K: Ord>(
+        index: &BTreeMap<K, Uuid>,
+        value: &K,
+        owner: Uuid,
+        field: &'static str,
+    ) -> Result<(), StoreError> {
+        match index.get(value) {
+            Some(holder) if *holder != owner => Err(StoreError::Taken(field)),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_employee_unique(&self, employee: &Employee) -> Result<(), StoreError> {
+        Self::check_free(&self.employee_emails, &employee.email, employee.id, "email")?;
+        match &employee.hris_id {
+            Some(hris_id) => Self::check_free(&self.employee_hris_ids, hris_id, employee.id, "hris_id"),
+            None => Ok(()),
+        }
+    }
+
+    /// Stores `employee`, moving its unique values from `previous`.
+    fn put_employee(&mut self, employee: &Employee, previous: Option<&Employee>) {
+        if let Some(previous) = previous {
+            self.employee_emails.remove(&previous.email);
+            if let Some(hris_id) = &previous.hris_id {
+                self.employee_hris_ids.remove(hris_id);
+            }
+        }
+        self.employee_emails.insert(employee.email.clone(), employee.id);
+        if let Some(hris_id) = &employee.hris_id {
+            self.employee_hris_ids.insert(hris_id.clone(), employee.id);
+        }
+        self.employees.insert(employee.id, employee.clone());
+    }
+
+    fn check_asset(&self, asset: &Asset, previous: Option<&Asset>) -> Result<(), StoreError> {
+        Self::check_free(&self.asset_tags, &Asset::tag_key(&asset.asset_tag), asset.id, "asset_tag")?;
+        let newly_assigned =
+            asset.assigned_employee_id.filter(|id| previous.is_none_or(|p| p.assigned_employee_id != Some(*id)));
+        match newly_assigned {
+            Some(employee) if !self.employees.contains_key(&employee) => {
+                Err(StoreError::MissingLink("assigned_employee_id"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn put_asset(&mut self, asset: &Asset, previous: Option<&Asset>) {
+        if let Some(previous) = previous {
+            self.asset_tags.remove(&Asset::tag_key(&previous.asset_tag));
+        }
+        self.asset_tags.insert(Asset::tag_key(&asset.asset_tag), asset.id);
+        self.assets.insert(asset.id, asset.clone());
+    }
+
+    /// The stored `T` with this id, if it has `version`.
+    fn at_version<T: Clone>(
+        records: &BTreeMap<Uuid, T>,
+        id: Uuid,
+        version: u64,
+        version_of: fn(&T) -> u64,
+    ) -> Result<T, StoreError> {
+        records.get(&id).filter(|stored| version_of(stored) == version).cloned().ok_or(StoreError::Conflict)
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -76,24 +155,31 @@ impl MemoryStore {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs `write` on the state and saves the result when it succeeds.
-    /// Runs `write` with its audit entry, like one DynamoDB transaction: when the audit entry's
-    /// id is taken, the whole write fails with `on_condition_failed`, as a failed condition does.
-    fn commit<T>(
+    /// Runs `write` with its audit entries, like one DynamoDB transaction: `write` checks before
+    /// it changes anything; when an audit entry's id is taken, the whole write fails with
+    /// `on_taken_audit`, as a failed condition does. The entries are appended after `write`.
+    fn commit(
         &self,
-        audit: &AuditEntry,
-        on_condition_failed: StoreError,
-        write: impl FnOnce(&mut State) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+        audits: &[&AuditEntry],
+        on_taken_audit: StoreError,
+        write: impl FnOnce(&mut State) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let mut state = self.lock();
-        if !state.audit_is_new(audit) {
-            return Err(on_condition_failed);
+        if !audits.iter().all(|audit| state.audit_is_new(audit)) {
+            return Err(on_taken_audit);
         }
-        let result = write(&mut state)?;
+        write(&mut state)?;
+        for audit in audits {
+            state.append_audit(audit);
+        }
         if let Some(path) = &self.data_path {
             save(path, &state)?;
         }
-        Ok(result)
+        Ok(())
+    }
+
+    fn read<T>(&self, tenant: &TenantId, read: impl FnOnce(&TenantData) -> T) -> Option<T> {
+        self.lock().tenants.get(tenant).map(read)
     }
 }
 
@@ -105,22 +191,41 @@ fn save(path: &Path, state: &State) -> Result<(), StoreError> {
     std::fs::rename(&temporary, path).map_err(failed)
 }
 
+/// Up to `limit` records newest first after `after` that satisfy `keep`, plus whether more follow.
+fn page_of<T: Clone + Listed>(
+    records: &BTreeMap<Uuid, T>,
+    after: Option<Uuid>,
+    limit: usize,
+    keep: impl Fn(&T) -> bool,
+) -> Page<T> {
+    let newest_first = match after {
+        Some(after) => records.range(..after).rev(),
+        None => records.range(..).rev(),
+    };
+    let matches =
+        newest_first.map(|(_, record)| record).filter(|record| keep(record)).take(limit + 1).cloned().collect();
+    Page::from_lookahead(matches, limit)
+}
+
+fn empty_page<T>() -> Page<T> {
+    Page { items: Vec::new(), next_after: None }
+}
+
 #[async_trait]
 impl TenantStore for MemoryStore {
     async fn create_tenant(&self, tenant: &Tenant, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(audit, StoreError::AlreadyExists, |state| {
+        self.commit(&[audit], StoreError::AlreadyExists, |state| {
             let data = state.tenant_mut(&tenant.id);
             if data.tenant.is_some() {
                 return Err(StoreError::AlreadyExists);
             }
             data.tenant = Some(tenant.clone());
-            state.append_audit(audit);
             Ok(())
         })
     }
 
     async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError> {
-        Ok(self.lock().tenants.get(id).and_then(|data| data.tenant.clone()))
+        Ok(self.read(id, |data| data.tenant.clone()).flatten())
     }
 
     async fn update_tenant(
@@ -129,13 +234,12 @@ impl TenantStore for MemoryStore {
         expected_version: u64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        self.commit(audit, StoreError::Conflict, |state| {
+        self.commit(&[audit], StoreError::Conflict, |state| {
             let stored = state.tenant_mut(&tenant.id).tenant.as_mut().ok_or(StoreError::Conflict)?;
             if stored.version != expected_version {
                 return Err(StoreError::Conflict);
             }
             *stored = tenant.clone();
-            state.append_audit(audit);
             Ok(())
         })
     }
@@ -144,19 +248,24 @@ impl TenantStore for MemoryStore {
 #[async_trait]
 impl WorkflowStore for MemoryStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(audit, StoreError::AlreadyExists, |state| {
-            let workflows = &mut state.tenant_mut(&workflow.tenant_id).workflows;
-            if workflows.contains_key(&workflow.id) {
+        self.commit(&[audit], StoreError::AlreadyExists, |state| {
+            let data = state.tenant_mut(&workflow.tenant_id);
+            if data.workflows.contains_key(&workflow.id) {
                 return Err(StoreError::AlreadyExists);
             }
-            workflows.insert(workflow.id, workflow.clone());
-            state.append_audit(audit);
+            if workflow.employee_id.is_some_and(|id| !data.employees.contains_key(&id)) {
+                return Err(StoreError::MissingLink("employee_id"));
+            }
+            if workflow.asset_id.is_some_and(|id| !data.assets.contains_key(&id)) {
+                return Err(StoreError::MissingLink("asset_id"));
+            }
+            data.workflows.insert(workflow.id, workflow.clone());
             Ok(())
         })
     }
 
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError> {
-        Ok(self.lock().tenants.get(tenant).and_then(|data| data.workflows.get(&id).cloned()))
+        Ok(self.read(tenant, |data| data.workflows.get(&id).cloned()).flatten())
     }
 
     async fn update_workflow(
@@ -164,36 +273,33 @@ impl WorkflowStore for MemoryStore {
         workflow: &Workflow,
         expected_version: u64,
         audit: &AuditEntry,
+        assets: &[AssetChange<'_>],
     ) -> Result<(), StoreError> {
-        self.commit(audit, StoreError::Conflict, |state| {
-            let stored = state
-                .tenant_mut(&workflow.tenant_id)
-                .workflows
-                .get_mut(&workflow.id)
-                .filter(|stored| stored.version == expected_version)
-                .ok_or(StoreError::Conflict)?;
-            *stored = workflow.clone();
-            state.append_audit(audit);
+        let mut audits = vec![audit];
+        audits.extend(assets.iter().map(|change| change.audit));
+        self.commit(&audits, StoreError::Conflict, |state| {
+            let data = state.tenant_mut(&workflow.tenant_id);
+            TenantData::at_version(&data.workflows, workflow.id, expected_version, |w| w.version)?;
+            let mut previous_assets = Vec::new();
+            for change in assets {
+                let previous =
+                    TenantData::at_version(&data.assets, change.asset.id, change.expected_version, |a| a.version)?;
+                data.check_asset(change.asset, Some(&previous))?;
+                previous_assets.push(previous);
+            }
+            data.workflows.insert(workflow.id, workflow.clone());
+            for (change, previous) in assets.iter().zip(&previous_assets) {
+                data.put_asset(change.asset, Some(previous));
+            }
             Ok(())
         })
     }
 
     async fn list_workflows(&self, tenant: &TenantId, query: &WorkflowQuery) -> Result<WorkflowPage, StoreError> {
-        let state = self.lock();
-        let Some(data) = state.tenants.get(tenant) else {
-            return Ok(WorkflowPage { items: Vec::new(), next_after: None });
-        };
-        let newest_first = match query.after {
-            Some(after) => data.workflows.range(..after).rev(),
-            None => data.workflows.range(..).rev(),
-        };
-        let matches = newest_first
-            .map(|(_, workflow)| workflow)
-            .filter(|workflow| query.scope.includes(workflow) && query.filter.matches(workflow, query.today))
-            .take(query.limit + 1)
-            .cloned()
-            .collect();
-        Ok(WorkflowPage::from_lookahead(matches, query.limit))
+        let keep = |workflow: &Workflow| query.scope.includes(workflow) && query.filter.matches(workflow, query.today);
+        Ok(self
+            .read(tenant, |data| page_of(&data.workflows, query.after, query.limit, keep))
+            .unwrap_or_else(empty_page))
     }
 
     async fn workflow_history(
@@ -201,9 +307,121 @@ impl WorkflowStore for MemoryStore {
         tenant: &TenantId,
         id: Uuid,
     ) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError> {
-        let state = self.lock();
-        let Some(data) = state.tenants.get(tenant) else { return Ok(None) };
-        let entries = data.audit.get(&id.to_string()).cloned().unwrap_or_default();
-        Ok(data.workflows.get(&id).map(|workflow| (workflow.clone(), entries)))
+        let found = self.read(tenant, |data| {
+            let entries = data.audit.get(&id.to_string()).cloned().unwrap_or_default();
+            data.workflows.get(&id).map(|workflow| (workflow.clone(), entries))
+        });
+        Ok(found.flatten())
+    }
+}
+
+#[async_trait]
+impl DirectoryStore for MemoryStore {
+    async fn insert_employee(&self, employee: &Employee, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::AlreadyExists, |state| {
+            let data = state.tenant_mut(&employee.tenant_id);
+            if data.employees.contains_key(&employee.id) {
+                return Err(StoreError::AlreadyExists);
+            }
+            data.check_employee_unique(employee)?;
+            data.put_employee(employee, None);
+            Ok(())
+        })
+    }
+
+    async fn get_employee(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Employee>, StoreError> {
+        Ok(self.read(tenant, |data| data.employees.get(&id).cloned()).flatten())
+    }
+
+    async fn find_employee(&self, tenant: &TenantId, key: EmployeeKey<'_>) -> Result<Option<Employee>, StoreError> {
+        let found = self.read(tenant, |data| {
+            let id = match key {
+                EmployeeKey::Email(email) => data.employee_emails.get(email),
+                EmployeeKey::HrisId(hris_id) => data.employee_hris_ids.get(hris_id),
+            };
+            id.and_then(|id| data.employees.get(id).cloned())
+        });
+        Ok(found.flatten())
+    }
+
+    async fn update_employee(
+        &self,
+        employee: &Employee,
+        previous: &Employee,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::Conflict, |state| {
+            let data = state.tenant_mut(&employee.tenant_id);
+            let stored = TenantData::at_version(&data.employees, employee.id, previous.version, |e| e.version)?;
+            data.check_employee_unique(employee)?;
+            data.put_employee(employee, Some(&stored));
+            Ok(())
+        })
+    }
+
+    async fn list_employees(
+        &self,
+        tenant: &TenantId,
+        query: &DirectoryQuery<EmployeeFilter>,
+    ) -> Result<Page<Employee>, StoreError> {
+        let keep = |employee: &Employee| query.filter.matches(employee);
+        Ok(self
+            .read(tenant, |data| page_of(&data.employees, query.after, query.limit, keep))
+            .unwrap_or_else(empty_page))
+    }
+
+    async fn insert_asset(&self, asset: &Asset, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::AlreadyExists, |state| {
+            let data = state.tenant_mut(&asset.tenant_id);
+            if data.assets.contains_key(&asset.id) {
+                return Err(StoreError::AlreadyExists);
+            }
+            data.check_asset(asset, None)?;
+            data.put_asset(asset, None);
+            Ok(())
+        })
+    }
+
+    async fn get_asset(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Asset>, StoreError> {
+        Ok(self.read(tenant, |data| data.assets.get(&id).cloned()).flatten())
+    }
+
+    async fn update_asset(&self, asset: &Asset, previous: &Asset, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::Conflict, |state| {
+            let data = state.tenant_mut(&asset.tenant_id);
+            let stored = TenantData::at_version(&data.assets, asset.id, previous.version, |a| a.version)?;
+            data.check_asset(asset, Some(&stored))?;
+            data.put_asset(asset, Some(&stored));
+            Ok(())
+        })
+    }
+
+    async fn list_assets(
+        &self,
+        tenant: &TenantId,
+        query: &DirectoryQuery<AssetFilter>,
+    ) -> Result<Page<Asset>, StoreError> {
+        let keep = |asset: &Asset| query.filter.matches(asset);
+        Ok(self.read(tenant, |data| page_of(&data.assets, query.after, query.limit, keep)).unwrap_or_else(empty_page))
+    }
+
+    async fn refresh_summaries(&self, tenant: &TenantId, summary: &LinkedSummary) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        let data = state.tenant_mut(tenant);
+        for workflow in data.workflows.values_mut() {
+            match summary {
+                LinkedSummary::Employee(employee) if workflow.employee_id == Some(employee.id) => {
+                    workflow.employee = Some(employee.clone());
+                }
+                LinkedSummary::Asset(asset) if workflow.asset_id == Some(asset.id) => {
+                    workflow.asset = Some(asset.clone())
+                }
+                _ => {}
+            }
+        }
+        if let Some(path) = &self.data_path {
+            save(path, &state)?;
+        }
+        Ok(())
     }
 }

@@ -1,11 +1,12 @@
 //! The one place that knows how DynamoDB keys are spelled. Every key starts with the tenant
-//! (`TENANT#<id>...`), so a function's IAM policy can be limited to its tenant's keys
+//! (`TENANT#<id>...`), so a function's IAM policy can be limited to tenant keys
 //! (`dynamodb:LeadingKeys`) and no key of one tenant can ever name another tenant's item.
 //! The layout is documented in `infra/README.md`.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use uuid::Uuid;
 
+use crate::domain::directory::{Asset, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{Workflow, WorkflowStatus};
 
@@ -13,15 +14,75 @@ use super::Item;
 
 pub const PK: &str = "pk";
 pub const SK: &str = "sk";
-/// The sort key of every workflow index: the workflow id. Ids are UUID v7, whose text sorts by
-/// creation time, so every index lists newest first when read backwards.
+/// The sort key of every index: the item's id. Ids are UUID v7, whose text sorts by creation
+/// time, so every index lists newest first when read backwards.
 pub const GSI_SK: &str = "gsi_sk";
 /// Attribute that DynamoDB's TTL reads (for expiring items such as connections and idempotency records).
 pub const EXPIRES_AT: &str = "expires_at";
 
 const TENANT_SK: &str = "TENANT";
 const WORKFLOW_SK: &str = "WORKFLOW";
+const EMPLOYEE_SK: &str = "EMPLOYEE";
+const ASSET_SK: &str = "ASSET";
+const UNIQUE_SK: &str = "UNIQUE";
 const AUDIT_SK_PREFIX: &str = "AUDIT#";
+
+/// The six global secondary indexes. They are overloaded: the partition key's prefix says
+/// which kind of item and which list a partition holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    Tenant,
+    Status,
+    Assignee,
+    Team,
+    Employee,
+    Asset,
+}
+
+impl Index {
+    pub const ALL: [Index; 6] =
+        [Index::Tenant, Index::Status, Index::Assignee, Index::Team, Index::Employee, Index::Asset];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tenant => "by_tenant",
+            Self::Status => "by_status",
+            Self::Assignee => "by_assignee",
+            Self::Team => "by_team",
+            Self::Employee => "by_employee",
+            Self::Asset => "by_asset",
+        }
+    }
+
+    /// The index's partition key attribute.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Self::Tenant => "gsi_tenant",
+            Self::Status => "gsi_status",
+            Self::Assignee => "gsi_assignee",
+            Self::Team => "gsi_team",
+            Self::Employee => "gsi_employee",
+            Self::Asset => "gsi_asset",
+        }
+    }
+}
+
+/// One partition of one index: a list to query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partition {
+    pub index: Index,
+    pub key: String,
+}
+
+impl Partition {
+    fn new(index: Index, key: String) -> Self {
+        Self { index, key }
+    }
+
+    fn add_to(self, item: &mut Item) {
+        item.insert(self.index.attribute().to_owned(), AttributeValue::S(self.key));
+    }
+}
 
 pub fn tenant_pk(tenant: &TenantId) -> String {
     format!("TENANT#{tenant}")
@@ -31,13 +92,25 @@ pub fn workflow_pk(tenant: &TenantId, id: Uuid) -> String {
     format!("TENANT#{tenant}#WORKFLOW#{id}")
 }
 
+pub fn employee_pk(tenant: &TenantId, id: Uuid) -> String {
+    format!("TENANT#{tenant}#EMPLOYEE#{id}")
+}
+
+pub fn asset_pk(tenant: &TenantId, id: Uuid) -> String {
+    format!("TENANT#{tenant}#ASSET#{id}")
+}
+
 /// The audit entry's sort key; its partition is the partition of the item it is about.
-pub fn audit_sk(id: Uuid) -> String {
+fn audit_sk(id: Uuid) -> String {
     format!("{AUDIT_SK_PREFIX}{id}")
 }
 
 pub fn is_audit_item(item: &Item) -> bool {
     item.get(SK).and_then(|sk| sk.as_s().ok()).is_some_and(|sk| sk.starts_with(AUDIT_SK_PREFIX))
+}
+
+fn key(pk: String, sk: &str) -> Item {
+    Item::from([(PK.to_owned(), AttributeValue::S(pk)), (SK.to_owned(), AttributeValue::S(sk.to_owned()))])
 }
 
 pub fn tenant_key(tenant: &TenantId) -> Item {
@@ -48,13 +121,60 @@ pub fn workflow_key(tenant: &TenantId, id: Uuid) -> Item {
     key(workflow_pk(tenant, id), WORKFLOW_SK)
 }
 
-fn key(pk: String, sk: &str) -> Item {
-    Item::from([(PK.to_owned(), AttributeValue::S(pk)), (SK.to_owned(), AttributeValue::S(sk.to_owned()))])
+pub fn employee_key(tenant: &TenantId, id: Uuid) -> Item {
+    key(employee_pk(tenant, id), EMPLOYEE_SK)
 }
 
-/// A global secondary index over workflows, with the partition a query reads.
+pub fn asset_key(tenant: &TenantId, id: Uuid) -> Item {
+    key(asset_pk(tenant, id), ASSET_SK)
+}
+
+/// A value that must be unique in a tenant, kept as an item of its own so that a conditional
+/// put in the same transaction as the record enforces it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WorkflowIndex {
+pub enum UniqueValue {
+    EmployeeEmail(Email),
+    EmployeeHrisId(String),
+    AssetTag(String),
+}
+
+impl UniqueValue {
+    /// The field a violation is reported on.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::EmployeeEmail(_) => "email",
+            Self::EmployeeHrisId(_) => "hris_id",
+            Self::AssetTag(_) => "asset_tag",
+        }
+    }
+
+    pub fn key(&self, tenant: &TenantId) -> Item {
+        let pk = match self {
+            Self::EmployeeEmail(email) => format!("TENANT#{tenant}#EMPLOYEE_EMAIL#{email}"),
+            Self::EmployeeHrisId(id) => format!("TENANT#{tenant}#EMPLOYEE_HRIS#{id}"),
+            Self::AssetTag(tag) => format!("TENANT#{tenant}#ASSET_TAG#{}", Asset::tag_key(tag)),
+        };
+        key(pk, UNIQUE_SK)
+    }
+
+    pub fn of_employee(employee: &Employee) -> Vec<UniqueValue> {
+        let mut values = vec![Self::EmployeeEmail(employee.email.clone())];
+        values.extend(employee.hris_id.clone().map(Self::EmployeeHrisId));
+        values
+    }
+
+    pub fn of_asset(asset: &Asset) -> Vec<UniqueValue> {
+        vec![Self::AssetTag(asset.asset_tag.clone())]
+    }
+}
+
+/// The attribute of a uniqueness item that names the record holding the value
+/// (`UniqueOwner::owner_id` reads it).
+pub const OWNER: &str = "owner_id";
+
+/// The workflow lists: the whole tenant, or one status, assignee, team, employee or asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkflowList {
     Tenant,
     Status(WorkflowStatus),
     Assignee(Email),
@@ -63,59 +183,108 @@ pub enum WorkflowIndex {
     Asset(Uuid),
 }
 
-impl WorkflowIndex {
-    pub const ALL_NAMES: [(&'static str, &'static str); 6] = [
-        ("by_tenant", "gsi_tenant"),
-        ("by_status", "gsi_status"),
-        ("by_assignee", "gsi_assignee"),
-        ("by_team", "gsi_team"),
-        ("by_employee", "gsi_employee"),
-        ("by_asset", "gsi_asset"),
-    ];
-
-    /// (index name, partition key attribute)
-    pub fn names(&self) -> (&'static str, &'static str) {
-        let position = match self {
-            Self::Tenant => 0,
-            Self::Status(_) => 1,
-            Self::Assignee(_) => 2,
-            Self::Team(_) => 3,
-            Self::Employee(_) => 4,
-            Self::Asset(_) => 5,
-        };
-        Self::ALL_NAMES[position]
-    }
-
-    pub fn partition(&self, tenant: &TenantId) -> String {
+impl WorkflowList {
+    pub fn partition(&self, tenant: &TenantId) -> Partition {
         match self {
-            Self::Tenant => format!("TENANT#{tenant}#WORKFLOWS"),
-            Self::Status(status) => format!("TENANT#{tenant}#WF_STATUS#{}", status.as_str()),
-            Self::Assignee(email) => format!("TENANT#{tenant}#WF_ASSIGNEE#{email}"),
-            Self::Team(team) => format!("TENANT#{tenant}#WF_TEAM#{team}"),
-            Self::Employee(id) => format!("TENANT#{tenant}#WF_EMPLOYEE#{id}"),
-            Self::Asset(id) => format!("TENANT#{tenant}#WF_ASSET#{id}"),
+            Self::Tenant => Partition::new(Index::Tenant, format!("TENANT#{tenant}#WORKFLOWS")),
+            Self::Status(status) => {
+                Partition::new(Index::Status, format!("TENANT#{tenant}#WF_STATUS#{}", status.as_str()))
+            }
+            Self::Assignee(email) => Partition::new(Index::Assignee, format!("TENANT#{tenant}#WF_ASSIGNEE#{email}")),
+            Self::Team(team) => Partition::new(Index::Team, format!("TENANT#{tenant}#WF_TEAM#{team}")),
+            Self::Employee(id) => Partition::new(Index::Employee, format!("TENANT#{tenant}#WF_EMPLOYEE#{id}")),
+            Self::Asset(id) => Partition::new(Index::Asset, format!("TENANT#{tenant}#WF_ASSET#{id}")),
         }
     }
 
-    /// The indexes `workflow` belongs to (sparse: an unassigned workflow is in no assignee index).
-    fn of(workflow: &Workflow) -> Vec<WorkflowIndex> {
-        let mut indexes = vec![Self::Tenant, Self::Status(workflow.status)];
-        indexes.extend(workflow.assigned_to.clone().map(Self::Assignee));
-        indexes.extend(workflow.team.clone().map(Self::Team));
-        indexes.extend(workflow.employee_id.map(Self::Employee));
-        indexes.extend(workflow.asset_id.map(Self::Asset));
-        indexes
+    /// The lists `workflow` is in (sparse: an unassigned workflow is in no assignee list).
+    fn of(workflow: &Workflow) -> Vec<WorkflowList> {
+        let mut lists = vec![Self::Tenant, Self::Status(workflow.status)];
+        lists.extend(workflow.assigned_to.clone().map(Self::Assignee));
+        lists.extend(workflow.team.clone().map(Self::Team));
+        lists.extend(workflow.employee_id.map(Self::Employee));
+        lists.extend(workflow.asset_id.map(Self::Asset));
+        lists
+    }
+}
+
+/// The employee lists: the whole tenant, one status, or one team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmployeeList {
+    Tenant,
+    Status(EmployeeStatus),
+    Team(Team),
+}
+
+impl EmployeeList {
+    pub fn partition(&self, tenant: &TenantId) -> Partition {
+        match self {
+            Self::Tenant => Partition::new(Index::Tenant, format!("TENANT#{tenant}#EMPLOYEES")),
+            Self::Status(status) => {
+                Partition::new(Index::Status, format!("TENANT#{tenant}#EMP_STATUS#{}", status.as_str()))
+            }
+            Self::Team(team) => Partition::new(Index::Team, format!("TENANT#{tenant}#EMP_TEAM#{team}")),
+        }
+    }
+
+    fn of(employee: &Employee) -> Vec<EmployeeList> {
+        let mut lists = vec![Self::Tenant, Self::Status(employee.status)];
+        lists.extend(employee.team.clone().map(Self::Team));
+        lists
+    }
+}
+
+/// The asset lists: the whole tenant, one status, or the assets of one employee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssetList {
+    Tenant,
+    Status(AssetStatus),
+    Employee(Uuid),
+}
+
+impl AssetList {
+    pub fn partition(&self, tenant: &TenantId) -> Partition {
+        match self {
+            Self::Tenant => Partition::new(Index::Tenant, format!("TENANT#{tenant}#ASSETS")),
+            Self::Status(status) => {
+                Partition::new(Index::Status, format!("TENANT#{tenant}#ASSET_STATUS#{}", status.as_str()))
+            }
+            Self::Employee(id) => Partition::new(Index::Employee, format!("TENANT#{tenant}#ASSET_EMPLOYEE#{id}")),
+        }
+    }
+
+    fn of(asset: &Asset) -> Vec<AssetList> {
+        let mut lists = vec![Self::Tenant, Self::Status(asset.status)];
+        lists.extend(asset.assigned_employee_id.map(Self::Employee));
+        lists
+    }
+}
+
+fn add_keys(item: &mut Item, key: Item, id: Uuid, partitions: impl IntoIterator<Item = Partition>) {
+    item.extend(key);
+    item.insert(GSI_SK.to_owned(), AttributeValue::S(id.to_string()));
+    for partition in partitions {
+        partition.add_to(item);
     }
 }
 
 /// Adds the table and index keys of `workflow` to its attributes.
 pub fn add_workflow_keys(workflow: &Workflow, item: &mut Item) {
-    item.extend(workflow_key(&workflow.tenant_id, workflow.id));
-    item.insert(GSI_SK.to_owned(), AttributeValue::S(workflow.id.to_string()));
-    for index in WorkflowIndex::of(workflow) {
-        let (_, attribute) = index.names();
-        item.insert(attribute.to_owned(), AttributeValue::S(index.partition(&workflow.tenant_id)));
-    }
+    let tenant = &workflow.tenant_id;
+    let lists = WorkflowList::of(workflow).into_iter().map(|list| list.partition(tenant));
+    add_keys(item, workflow_key(tenant, workflow.id), workflow.id, lists);
+}
+
+pub fn add_employee_keys(employee: &Employee, item: &mut Item) {
+    let tenant = &employee.tenant_id;
+    let lists = EmployeeList::of(employee).into_iter().map(|list| list.partition(tenant));
+    add_keys(item, employee_key(tenant, employee.id), employee.id, lists);
+}
+
+pub fn add_asset_keys(asset: &Asset, item: &mut Item) {
+    let tenant = &asset.tenant_id;
+    let lists = AssetList::of(asset).into_iter().map(|list| list.partition(tenant));
+    add_keys(item, asset_key(tenant, asset.id), asset.id, lists);
 }
 
 pub fn add_tenant_keys(tenant: &TenantId, item: &mut Item) {
@@ -137,19 +306,43 @@ mod tests {
         let tenant = TenantId::parse("acme").unwrap();
         let id = Uuid::now_v7();
         let email = Email::parse("it@acme.test").unwrap();
-        let indexes = [
-            WorkflowIndex::Tenant,
-            WorkflowIndex::Status(WorkflowStatus::Pending),
-            WorkflowIndex::Assignee(email),
-            WorkflowIndex::Team(Team::parse("it").unwrap()),
-            WorkflowIndex::Employee(id),
-            WorkflowIndex::Asset(id),
+        let team = Team::parse("it").unwrap();
+        let mut keys =
+            vec![tenant_pk(&tenant), workflow_pk(&tenant, id), employee_pk(&tenant, id), asset_pk(&tenant, id)];
+        let lists = [
+            WorkflowList::Tenant.partition(&tenant),
+            WorkflowList::Status(WorkflowStatus::Pending).partition(&tenant),
+            WorkflowList::Assignee(email.clone()).partition(&tenant),
+            WorkflowList::Team(team.clone()).partition(&tenant),
+            WorkflowList::Employee(id).partition(&tenant),
+            WorkflowList::Asset(id).partition(&tenant),
+            EmployeeList::Tenant.partition(&tenant),
+            EmployeeList::Status(EmployeeStatus::Active).partition(&tenant),
+            EmployeeList::Team(team).partition(&tenant),
+            AssetList::Tenant.partition(&tenant),
+            AssetList::Status(AssetStatus::InStock).partition(&tenant),
+            AssetList::Employee(id).partition(&tenant),
         ];
-        let mut keys = vec![tenant_pk(&tenant), workflow_pk(&tenant, id)];
-        keys.extend(indexes.iter().map(|index| index.partition(&tenant)));
+        keys.extend(lists.into_iter().map(|partition| partition.key));
+        for unique in [
+            UniqueValue::EmployeeEmail(email),
+            UniqueValue::EmployeeHrisId("42".into()),
+            UniqueValue::AssetTag("lt-1".into()),
+        ] {
+            keys.push(unique.key(&tenant)[PK].as_s().unwrap().clone());
+        }
         for key in keys {
             assert!(key.starts_with("TENANT#acme#") || key == "TENANT#acme", "{key}");
         }
+    }
+
+    #[test]
+    fn asset_tags_are_unique_case_insensitively() {
+        let tenant = TenantId::parse("acme").unwrap();
+        assert_eq!(
+            UniqueValue::AssetTag("lt-0042".into()).key(&tenant),
+            UniqueValue::AssetTag(" LT-0042".into()).key(&tenant)
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The DynamoDB store: one table, tenant-partitioned keys (see `keys`), every mutation one
-//! `TransactWriteItems` carrying the change, its version condition and its audit entry.
+//! `TransactWriteItems` carrying the change, its conditions (version, uniqueness, links) and its
+//! audit entry.
 
 pub mod keys;
 mod query;
@@ -11,18 +12,30 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::domain::audit::AuditEntry;
+use crate::domain::directory::{Asset, Employee};
 use crate::domain::tenant::Tenant;
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
-use crate::ports::{StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore};
+use crate::ports::{
+    AssetChange, AssetFilter, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, LinkedSummary, Page,
+    StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+};
+
+use keys::{OWNER, UniqueValue, WorkflowList};
 
 pub type Item = HashMap<String, AttributeValue>;
+
+/// A uniqueness item: which record holds the value.
+#[derive(serde::Deserialize)]
+struct UniqueOwner {
+    owner_id: Uuid,
+}
 
 #[derive(Debug, Clone)]
 pub struct DynamoStore {
@@ -36,6 +49,134 @@ enum Guard {
     New,
     /// The stored item must have this version.
     Version(u64),
+}
+
+/// The items of one `TransactWriteItems`, each with the error its failed condition means.
+struct Transaction<'a> {
+    table: &'a str,
+    items: Vec<TransactWriteItem>,
+    failures: Vec<StoreError>,
+}
+
+impl<'a> Transaction<'a> {
+    fn new(table: &'a str) -> Self {
+        Self { table, items: Vec::new(), failures: Vec::new() }
+    }
+
+    fn push(&mut self, item: TransactWriteItem, on_failure: StoreError) {
+        self.items.push(item);
+        self.failures.push(on_failure);
+    }
+
+    fn put(&mut self, item: Item, guard: Guard, on_failure: StoreError) -> Result<(), StoreError> {
+        let put = Put::builder().table_name(self.table).set_item(Some(item));
+        let put = match guard {
+            Guard::New => put.condition_expression("attribute_not_exists(pk)"),
+            Guard::Version(version) => put
+                .condition_expression("version = :expected_version")
+                .expression_attribute_values(":expected_version", AttributeValue::N(version.to_string())),
+        };
+        self.push(TransactWriteItem::builder().put(put.build().map_err(built)?).build(), on_failure);
+        Ok(())
+    }
+
+    fn audit(&mut self, target_pk: String, audit: &AuditEntry) -> Result<(), StoreError> {
+        let mut item = to_item(audit)?;
+        keys::add_audit_keys(target_pk, audit.id, &mut item);
+        self.put(item, Guard::New, StoreError::Conflict)
+    }
+
+    /// The item at `key` must exist.
+    fn require(&mut self, key: Item, on_failure: StoreError) -> Result<(), StoreError> {
+        let check = ConditionCheck::builder()
+            .table_name(self.table)
+            .set_key(Some(key))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .map_err(built)?;
+        self.push(TransactWriteItem::builder().condition_check(check).build(), on_failure);
+        Ok(())
+    }
+
+    fn claim(&mut self, tenant: &TenantId, value: &UniqueValue, owner: Uuid) -> Result<(), StoreError> {
+        let mut item = value.key(tenant);
+        item.insert(OWNER.to_owned(), AttributeValue::S(owner.to_string()));
+        self.put(item, Guard::New, StoreError::Taken(value.field()))
+    }
+
+    fn release(&mut self, tenant: &TenantId, value: &UniqueValue, owner: Uuid) -> Result<(), StoreError> {
+        let delete = Delete::builder()
+            .table_name(self.table)
+            .set_key(Some(value.key(tenant)))
+            .condition_expression("#owner = :owner")
+            .expression_attribute_names("#owner", OWNER)
+            .expression_attribute_values(":owner", AttributeValue::S(owner.to_string()))
+            .build()
+            .map_err(built)?;
+        self.push(TransactWriteItem::builder().delete(delete).build(), StoreError::Conflict);
+        Ok(())
+    }
+
+    /// Moves the unique values of a record from `before` to `after`.
+    fn move_unique(
+        &mut self,
+        tenant: &TenantId,
+        owner: Uuid,
+        before: Vec<UniqueValue>,
+        after: Vec<UniqueValue>,
+    ) -> Result<(), StoreError> {
+        for released in before.iter().filter(|value| !after.contains(value)) {
+            self.release(tenant, released, owner)?;
+        }
+        for claimed in after.iter().filter(|value| !before.contains(value)) {
+            self.claim(tenant, claimed, owner)?;
+        }
+        Ok(())
+    }
+
+    async fn commit(self, client: &Client) -> Result<(), StoreError> {
+        let Transaction { items, failures, .. } = self;
+        match client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(transaction_error(error, failures)),
+        }
+    }
+}
+
+/// The meaning of a cancelled transaction: the error of the first item whose condition failed,
+/// `Conflict` when another transaction got in the way.
+fn transaction_error(error: SdkError<TransactWriteItemsError>, failures: Vec<StoreError>) -> StoreError {
+    if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() {
+        let reasons = cancelled.cancellation_reasons();
+        let failed = reasons.iter().position(|reason| reason.code() == Some("ConditionalCheckFailed"));
+        if let Some(meaning) = failed.and_then(|position| failures.get(position)) {
+            return meaning.clone();
+        }
+        if reasons.iter().any(|reason| reason.code() == Some("TransactionConflict")) {
+            return StoreError::Conflict;
+        }
+    }
+    unavailable(error)
+}
+
+fn built(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    StoreError::Unavailable(error.to_string())
+}
+
+pub(crate) fn unavailable<E: std::error::Error + 'static>(error: E) -> StoreError {
+    StoreError::Unavailable(DisplayErrorContext(&error).to_string())
+}
+
+/// The attributes of `value`, without nulls: an absent attribute is how DynamoDB says "none",
+/// and it keeps `attribute_not_exists` conditions meaningful.
+pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
+    let mut item: Item = serde_dynamo::to_item(value).map_err(|error| StoreError::Unavailable(error.to_string()))?;
+    item.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
+    Ok(item)
+}
+
+pub(crate) fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+    serde_dynamo::from_item(item).map_err(|error| StoreError::Unavailable(format!("unreadable item: {error}")))
 }
 
 impl DynamoStore {
@@ -55,37 +196,8 @@ impl DynamoStore {
         &self.client
     }
 
-    fn put(&self, item: Item, guard: Guard) -> Result<TransactWriteItem, StoreError> {
-        let put = Put::builder().table_name(&self.table).set_item(Some(item));
-        let put = match guard {
-            Guard::New => put.condition_expression("attribute_not_exists(pk)"),
-            Guard::Version(version) => put
-                .condition_expression("version = :expected_version")
-                .expression_attribute_values(":expected_version", AttributeValue::N(version.to_string())),
-        };
-        let put = put.build().map_err(|error| StoreError::Unavailable(error.to_string()))?;
-        Ok(TransactWriteItem::builder().put(put).build())
-    }
-
-    fn audit_put(&self, target_pk: String, audit: &AuditEntry) -> Result<TransactWriteItem, StoreError> {
-        let mut item = to_item(audit)?;
-        keys::add_audit_keys(target_pk, audit.id, &mut item);
-        self.put(item, Guard::New)
-    }
-
-    /// Writes the change and its audit entry in one transaction. A failed condition on the
-    /// change is `on_condition_failed` (the key was taken, or the version moved on).
-    async fn commit(
-        &self,
-        change: TransactWriteItem,
-        audit: TransactWriteItem,
-        on_condition_failed: StoreError,
-    ) -> Result<(), StoreError> {
-        let sent = self.client.transact_write_items().transact_items(change).transact_items(audit).send().await;
-        match sent {
-            Ok(_) => Ok(()),
-            Err(error) => Err(transaction_error(error, on_condition_failed)),
-        }
+    fn transaction(&self) -> Transaction<'_> {
+        Transaction::new(&self.table)
     }
 
     async fn get<T: DeserializeOwned>(&self, key: Item) -> Result<Option<T>, StoreError> {
@@ -100,33 +212,36 @@ impl DynamoStore {
             .map_err(unavailable)?;
         output.item.map(from_item).transpose()
     }
-}
 
-fn transaction_error(error: SdkError<TransactWriteItemsError>, on_condition_failed: StoreError) -> StoreError {
-    let lost_race = match error.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => cancelled
-            .cancellation_reasons()
-            .iter()
-            .any(|reason| matches!(reason.code(), Some("ConditionalCheckFailed" | "TransactionConflict"))),
-        _ => false,
-    };
-    if lost_race { on_condition_failed } else { unavailable(error) }
-}
+    /// Adds the asset's new state, conditioned on its version, and its audit entry.
+    fn put_asset(&self, transaction: &mut Transaction<'_>, change: &AssetChange<'_>) -> Result<(), StoreError> {
+        let asset = change.asset;
+        let mut item = to_item(asset)?;
+        keys::add_asset_keys(asset, &mut item);
+        transaction.put(item, Guard::Version(change.expected_version), StoreError::Conflict)?;
+        transaction.audit(keys::asset_pk(&asset.tenant_id, asset.id), change.audit)
+    }
 
-pub(crate) fn unavailable<E: std::error::Error + 'static>(error: E) -> StoreError {
-    StoreError::Unavailable(DisplayErrorContext(&error).to_string())
-}
-
-/// The attributes of `value`, without nulls: an absent attribute is how DynamoDB says "none",
-/// and it keeps `attribute_not_exists` conditions meaningful.
-pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
-    let mut item: Item = serde_dynamo::to_item(value).map_err(|error| StoreError::Unavailable(error.to_string()))?;
-    item.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
-    Ok(item)
-}
-
-pub(crate) fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-    serde_dynamo::from_item(item).map_err(|error| StoreError::Unavailable(format!("unreadable item: {error}")))
+    /// Sets one attribute on an existing item without changing its version.
+    async fn set_attribute(&self, key: Item, attribute: &str, value: AttributeValue) -> Result<(), StoreError> {
+        let updated = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key))
+            .update_expression("SET #attribute = :value")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#attribute", attribute)
+            .expression_attribute_values(":value", value)
+            .send()
+            .await;
+        match updated {
+            Ok(_) => Ok(()),
+            // The workflow went away in between: nothing to refresh.
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(error) => Err(unavailable(error)),
+        }
+    }
 }
 
 #[async_trait]
@@ -134,9 +249,10 @@ impl TenantStore for DynamoStore {
     async fn create_tenant(&self, tenant: &Tenant, audit: &AuditEntry) -> Result<(), StoreError> {
         let mut item = to_item(tenant)?;
         keys::add_tenant_keys(&tenant.id, &mut item);
-        let change = self.put(item, Guard::New)?;
-        let audit = self.audit_put(keys::tenant_pk(&tenant.id), audit)?;
-        self.commit(change, audit, StoreError::AlreadyExists).await
+        let mut transaction = self.transaction();
+        transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
+        transaction.audit(keys::tenant_pk(&tenant.id), audit)?;
+        transaction.commit(&self.client).await
     }
 
     async fn get_tenant(&self, id: &TenantId) -> Result<Option<Tenant>, StoreError> {
@@ -151,20 +267,29 @@ impl TenantStore for DynamoStore {
     ) -> Result<(), StoreError> {
         let mut item = to_item(tenant)?;
         keys::add_tenant_keys(&tenant.id, &mut item);
-        let change = self.put(item, Guard::Version(expected_version))?;
-        let audit = self.audit_put(keys::tenant_pk(&tenant.id), audit)?;
-        self.commit(change, audit, StoreError::Conflict).await
+        let mut transaction = self.transaction();
+        transaction.put(item, Guard::Version(expected_version), StoreError::Conflict)?;
+        transaction.audit(keys::tenant_pk(&tenant.id), audit)?;
+        transaction.commit(&self.client).await
     }
 }
 
 #[async_trait]
 impl WorkflowStore for DynamoStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
+        let tenant = &workflow.tenant_id;
         let mut item = to_item(workflow)?;
         keys::add_workflow_keys(workflow, &mut item);
-        let change = self.put(item, Guard::New)?;
-        let audit = self.audit_put(keys::workflow_pk(&workflow.tenant_id, workflow.id), audit)?;
-        self.commit(change, audit, StoreError::AlreadyExists).await
+        let mut transaction = self.transaction();
+        transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
+        transaction.audit(keys::workflow_pk(tenant, workflow.id), audit)?;
+        if let Some(employee) = workflow.employee_id {
+            transaction.require(keys::employee_key(tenant, employee), StoreError::MissingLink("employee_id"))?;
+        }
+        if let Some(asset) = workflow.asset_id {
+            transaction.require(keys::asset_key(tenant, asset), StoreError::MissingLink("asset_id"))?;
+        }
+        transaction.commit(&self.client).await
     }
 
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError> {
@@ -176,12 +301,17 @@ impl WorkflowStore for DynamoStore {
         workflow: &Workflow,
         expected_version: u64,
         audit: &AuditEntry,
+        assets: &[AssetChange<'_>],
     ) -> Result<(), StoreError> {
         let mut item = to_item(workflow)?;
         keys::add_workflow_keys(workflow, &mut item);
-        let change = self.put(item, Guard::Version(expected_version))?;
-        let audit = self.audit_put(keys::workflow_pk(&workflow.tenant_id, workflow.id), audit)?;
-        self.commit(change, audit, StoreError::Conflict).await
+        let mut transaction = self.transaction();
+        transaction.put(item, Guard::Version(expected_version), StoreError::Conflict)?;
+        transaction.audit(keys::workflow_pk(&workflow.tenant_id, workflow.id), audit)?;
+        for change in assets {
+            self.put_asset(&mut transaction, change)?;
+        }
+        transaction.commit(&self.client).await
     }
 
     async fn list_workflows(&self, tenant: &TenantId, query: &WorkflowQuery) -> Result<WorkflowPage, StoreError> {
@@ -222,5 +352,118 @@ impl WorkflowStore for DynamoStore {
                 return Ok(workflow.map(|workflow| (workflow, entries)));
             }
         }
+    }
+}
+
+#[async_trait]
+impl DirectoryStore for DynamoStore {
+    async fn insert_employee(&self, employee: &Employee, audit: &AuditEntry) -> Result<(), StoreError> {
+        let tenant = &employee.tenant_id;
+        let mut item = to_item(employee)?;
+        keys::add_employee_keys(employee, &mut item);
+        let mut transaction = self.transaction();
+        transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
+        transaction.audit(keys::employee_pk(tenant, employee.id), audit)?;
+        transaction.move_unique(tenant, employee.id, Vec::new(), UniqueValue::of_employee(employee))?;
+        transaction.commit(&self.client).await
+    }
+
+    async fn get_employee(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Employee>, StoreError> {
+        self.get(keys::employee_key(tenant, id)).await
+    }
+
+    async fn find_employee(&self, tenant: &TenantId, key: EmployeeKey<'_>) -> Result<Option<Employee>, StoreError> {
+        let unique = match key {
+            EmployeeKey::Email(email) => UniqueValue::EmployeeEmail(email.clone()),
+            EmployeeKey::HrisId(id) => UniqueValue::EmployeeHrisId(id.to_owned()),
+        };
+        match self.get::<UniqueOwner>(unique.key(tenant)).await? {
+            Some(owner) => self.get_employee(tenant, owner.owner_id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn update_employee(
+        &self,
+        employee: &Employee,
+        previous: &Employee,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let tenant = &employee.tenant_id;
+        let mut item = to_item(employee)?;
+        keys::add_employee_keys(employee, &mut item);
+        let mut transaction = self.transaction();
+        transaction.put(item, Guard::Version(previous.version), StoreError::Conflict)?;
+        transaction.audit(keys::employee_pk(tenant, employee.id), audit)?;
+        transaction.move_unique(
+            tenant,
+            employee.id,
+            UniqueValue::of_employee(previous),
+            UniqueValue::of_employee(employee),
+        )?;
+        transaction.commit(&self.client).await
+    }
+
+    async fn list_employees(
+        &self,
+        tenant: &TenantId,
+        query: &DirectoryQuery<EmployeeFilter>,
+    ) -> Result<Page<Employee>, StoreError> {
+        query::list_employees(&self.client, &self.table, tenant, query).await
+    }
+
+    async fn insert_asset(&self, asset: &Asset, audit: &AuditEntry) -> Result<(), StoreError> {
+        let tenant = &asset.tenant_id;
+        let mut item = to_item(asset)?;
+        keys::add_asset_keys(asset, &mut item);
+        let mut transaction = self.transaction();
+        transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
+        transaction.audit(keys::asset_pk(tenant, asset.id), audit)?;
+        transaction.move_unique(tenant, asset.id, Vec::new(), UniqueValue::of_asset(asset))?;
+        if let Some(employee) = asset.assigned_employee_id {
+            transaction
+                .require(keys::employee_key(tenant, employee), StoreError::MissingLink("assigned_employee_id"))?;
+        }
+        transaction.commit(&self.client).await
+    }
+
+    async fn get_asset(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Asset>, StoreError> {
+        self.get(keys::asset_key(tenant, id)).await
+    }
+
+    async fn update_asset(&self, asset: &Asset, previous: &Asset, audit: &AuditEntry) -> Result<(), StoreError> {
+        let tenant = &asset.tenant_id;
+        let mut transaction = self.transaction();
+        self.put_asset(&mut transaction, &AssetChange { asset, expected_version: previous.version, audit })?;
+        transaction.move_unique(tenant, asset.id, UniqueValue::of_asset(previous), UniqueValue::of_asset(asset))?;
+        if let Some(employee) = asset.assigned_employee_id.filter(|id| previous.assigned_employee_id != Some(*id)) {
+            transaction
+                .require(keys::employee_key(tenant, employee), StoreError::MissingLink("assigned_employee_id"))?;
+        }
+        transaction.commit(&self.client).await
+    }
+
+    async fn list_assets(
+        &self,
+        tenant: &TenantId,
+        query: &DirectoryQuery<AssetFilter>,
+    ) -> Result<Page<Asset>, StoreError> {
+        query::list_assets(&self.client, &self.table, tenant, query).await
+    }
+
+    async fn refresh_summaries(&self, tenant: &TenantId, summary: &LinkedSummary) -> Result<(), StoreError> {
+        let (list, attribute, value) = match summary {
+            LinkedSummary::Employee(employee) => {
+                (WorkflowList::Employee(employee.id), "employee", serde_dynamo::to_attribute_value(employee))
+            }
+            LinkedSummary::Asset(asset) => {
+                (WorkflowList::Asset(asset.id), "asset", serde_dynamo::to_attribute_value(asset))
+            }
+        };
+        let value: AttributeValue = value.map_err(|error| StoreError::Unavailable(error.to_string()))?;
+        for id in query::ids_in(&self.client, &self.table, &list.partition(tenant)).await? {
+            self.set_attribute(keys::workflow_key(tenant, id), attribute, value.clone()).await?;
+        }
+        Ok(())
     }
 }

@@ -1,18 +1,22 @@
-//! Workflow lists as index queries. The caller's scope picks the index partitions to read (a
-//! manager's list reads the team's and their own assignments' partitions, never the tenant's);
+//! Lists as index queries. The caller's scope picks the index partitions to read (a manager's
+//! workflow list reads the team's and their own assignments' partitions, never the tenant's);
 //! the remaining filters become a `FilterExpression`. Each partition is read newest first from the
 //! cursor on, until it has one match more than the page holds, and the partitions are merged.
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::domain::caller::Scope;
+use crate::domain::directory::{Asset, Employee};
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::{Workflow, WorkflowStatus};
-use crate::ports::{StoreError, WorkflowFilter, WorkflowPage, WorkflowQuery};
+use crate::ports::{
+    AssetFilter, DirectoryQuery, EmployeeFilter, Listed, Page, StoreError, WorkflowFilter, WorkflowQuery,
+};
 
-use super::keys::{GSI_SK, WorkflowIndex};
+use super::keys::{AssetList, EmployeeList, GSI_SK, Partition, WorkflowList};
 use super::{Item, from_item, unavailable};
 
 /// Upper bound of items DynamoDB evaluates per round when a filter drops most of them.
@@ -27,106 +31,166 @@ pub(super) async fn list_workflows(
     table: &str,
     tenant: &TenantId,
     query: &WorkflowQuery,
-) -> Result<WorkflowPage, StoreError> {
-    let condition = FilterExpression::of(&query.filter, query.today);
-    let wanted = query.limit + 1;
-    let mut matches: Vec<Workflow> = Vec::new();
-    for index in partitions(&query.scope, &query.filter) {
-        let partition = PartitionQuery { client, table, tenant, index, condition: &condition };
-        matches.extend(partition.newest(query.after, wanted).await?);
+) -> Result<Page<Workflow>, StoreError> {
+    let filter = &query.filter;
+    let mut condition = FilterExpression::default();
+    condition.equals("status", filter.status.map(|status| status.as_str().to_owned()));
+    condition.equals("workflow_type", filter.workflow_type.map(wire_name));
+    condition.equals("priority", filter.priority.map(wire_name));
+    condition.equals("assigned_to", filter.assigned_to.as_ref().map(ToString::to_string));
+    condition.equals("employee_id", filter.employee_id.map(|id| id.to_string()));
+    condition.equals("asset_id", filter.asset_id.map(|id| id.to_string()));
+    condition.equals("team", filter.team.as_ref().map(ToString::to_string));
+    if let Some(date) = filter.due_before {
+        condition.compare("due_date", "<", date.to_string());
     }
-    // Partitions may overlap (a team's workflow assigned to its manager): keep each id once.
-    matches.sort_by_key(|workflow| std::cmp::Reverse(workflow.id));
-    matches.dedup_by_key(|workflow| workflow.id);
-    Ok(WorkflowPage::from_lookahead(matches, query.limit))
+    if let Some(date) = filter.due_after {
+        condition.compare("due_date", ">", date.to_string());
+    }
+    if filter.overdue {
+        condition.compare("due_date", "<", query.today.to_string());
+        condition.one_of("status", [WorkflowStatus::Pending.as_str(), WorkflowStatus::InProgress.as_str()]);
+    }
+    if !filter.include_archived {
+        condition.absent("archived_at");
+    }
+    let partitions = workflow_lists(&query.scope, filter).iter().map(|list| list.partition(tenant)).collect();
+    newest(client, table, partitions, &condition, query.after, query.limit).await
 }
 
-/// The index partitions whose union is the caller's scope, narrowed by the most selective filter
-/// when the scope is the whole tenant.
-fn partitions(scope: &Scope, filter: &WorkflowFilter) -> Vec<WorkflowIndex> {
+/// The lists whose union is the caller's scope, narrowed by the most selective filter when the
+/// scope is the whole tenant.
+fn workflow_lists(scope: &Scope, filter: &WorkflowFilter) -> Vec<WorkflowList> {
     match scope {
         Scope::Tenant => vec![most_selective(filter)],
-        Scope::Assignee(email) => email.clone().map(WorkflowIndex::Assignee).into_iter().collect(),
-        Scope::TeamOrAssignee { team, email } => team
-            .clone()
-            .map(WorkflowIndex::Team)
-            .into_iter()
-            .chain(email.clone().map(WorkflowIndex::Assignee))
-            .collect(),
+        Scope::Assignee(email) => email.clone().map(WorkflowList::Assignee).into_iter().collect(),
+        Scope::TeamOrAssignee { team, email } => {
+            team.clone().map(WorkflowList::Team).into_iter().chain(email.clone().map(WorkflowList::Assignee)).collect()
+        }
     }
 }
 
-fn most_selective(filter: &WorkflowFilter) -> WorkflowIndex {
+fn most_selective(filter: &WorkflowFilter) -> WorkflowList {
     if let Some(id) = filter.employee_id {
-        WorkflowIndex::Employee(id)
+        WorkflowList::Employee(id)
     } else if let Some(id) = filter.asset_id {
-        WorkflowIndex::Asset(id)
+        WorkflowList::Asset(id)
     } else if let Some(email) = &filter.assigned_to {
-        WorkflowIndex::Assignee(email.clone())
+        WorkflowList::Assignee(email.clone())
     } else if let Some(team) = &filter.team {
-        WorkflowIndex::Team(team.clone())
+        WorkflowList::Team(team.clone())
     } else if let Some(status) = filter.status {
-        WorkflowIndex::Status(status)
+        WorkflowList::Status(status)
     } else {
-        WorkflowIndex::Tenant
+        WorkflowList::Tenant
+    }
+}
+
+pub(super) async fn list_employees(
+    client: &Client,
+    table: &str,
+    tenant: &TenantId,
+    query: &DirectoryQuery<EmployeeFilter>,
+) -> Result<Page<Employee>, StoreError> {
+    let filter = &query.filter;
+    let mut condition = FilterExpression::default();
+    condition.equals("status", filter.status.map(|status| status.as_str().to_owned()));
+    condition.equals("team", filter.team.as_ref().map(ToString::to_string));
+    let list = match (&filter.team, filter.status) {
+        (Some(team), _) => EmployeeList::Team(team.clone()),
+        (None, Some(status)) => EmployeeList::Status(status),
+        (None, None) => EmployeeList::Tenant,
+    };
+    newest(client, table, vec![list.partition(tenant)], &condition, query.after, query.limit).await
+}
+
+pub(super) async fn list_assets(
+    client: &Client,
+    table: &str,
+    tenant: &TenantId,
+    query: &DirectoryQuery<AssetFilter>,
+) -> Result<Page<Asset>, StoreError> {
+    let filter = &query.filter;
+    let mut condition = FilterExpression::default();
+    condition.equals("status", filter.status.map(|status| status.as_str().to_owned()));
+    condition.equals("category", filter.category.map(|category| category.as_str().to_owned()));
+    condition.equals("assigned_employee_id", filter.assigned_employee_id.map(|id| id.to_string()));
+    let list = match (filter.assigned_employee_id, filter.status) {
+        (Some(employee), _) => AssetList::Employee(employee),
+        (None, Some(status)) => AssetList::Status(status),
+        (None, None) => AssetList::Tenant,
+    };
+    newest(client, table, vec![list.partition(tenant)], &condition, query.after, query.limit).await
+}
+
+/// The ids of the items in one partition (for fan-out updates such as summary refreshes).
+pub(super) async fn ids_in(client: &Client, table: &str, partition: &Partition) -> Result<Vec<Uuid>, StoreError> {
+    let mut ids = Vec::new();
+    let mut start_key = None;
+    loop {
+        let output = client
+            .query()
+            .table_name(table)
+            .index_name(partition.index.name())
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", partition.index.attribute())
+            .expression_attribute_names("#sk", GSI_SK)
+            .expression_attribute_values(":pk", AttributeValue::S(partition.key.clone()))
+            .projection_expression("#sk")
+            .set_exclusive_start_key(start_key)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        ids.extend(
+            output.items.unwrap_or_default().iter().filter_map(sort_key).filter_map(|id| id.parse::<Uuid>().ok()),
+        );
+        start_key = output.last_evaluated_key;
+        if start_key.is_none() {
+            return Ok(ids);
+        }
+    }
+}
+
+/// Up to `limit` items of the union of `partitions`, newest first, older than `after`.
+async fn newest<T: Listed + DeserializeOwned>(
+    client: &Client,
+    table: &str,
+    partitions: Vec<Partition>,
+    condition: &FilterExpression,
+    after: Option<Uuid>,
+    limit: usize,
+) -> Result<Page<T>, StoreError> {
+    let mut matches: Vec<T> = Vec::new();
+    for partition in partitions {
+        let query = PartitionQuery { client, table, partition, condition };
+        matches.extend(query.newest::<T>(after, limit + 1).await?);
+    }
+    // Partitions may overlap (a team's workflow assigned to its manager): keep each id once.
+    matches.sort_by_key(|item| std::cmp::Reverse(item.id()));
+    matches.dedup_by_key(|item| item.id());
+    Ok(Page::from_lookahead(matches, limit))
+}
+
+/// An enum's wire name, as it is stored.
+fn wire_name<T: serde::Serialize>(value: T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        other => format!("{other:?}"),
     }
 }
 
 /// A filter as DynamoDB expression text with its names and values.
+#[derive(Default)]
 struct FilterExpression {
     clauses: Vec<String>,
-    /// Whether a filter other than the exclusion of archived workflows is set.
+    /// Whether a clause may drop many items (any but the exclusion of archived workflows,
+    /// which are the old tail of a list).
     selective: bool,
     names: Vec<(String, String)>,
     values: Vec<(String, AttributeValue)>,
 }
 
 impl FilterExpression {
-    fn of(filter: &WorkflowFilter, today: chrono::NaiveDate) -> Self {
-        let mut expression = Self { clauses: Vec::new(), selective: false, names: Vec::new(), values: Vec::new() };
-        let text = |value: &dyn std::fmt::Display| AttributeValue::S(value.to_string());
-        if let Some(status) = filter.status {
-            expression.compare("status", "=", text(&status.as_str()));
-        }
-        if let Some(workflow_type) = filter.workflow_type {
-            expression.compare("workflow_type", "=", serde_text(workflow_type));
-        }
-        if let Some(priority) = filter.priority {
-            expression.compare("priority", "=", serde_text(priority));
-        }
-        if let Some(email) = &filter.assigned_to {
-            expression.compare("assigned_to", "=", text(email));
-        }
-        if let Some(id) = filter.employee_id {
-            expression.compare("employee_id", "=", text(&id));
-        }
-        if let Some(id) = filter.asset_id {
-            expression.compare("asset_id", "=", text(&id));
-        }
-        if let Some(team) = &filter.team {
-            expression.compare("team", "=", text(team));
-        }
-        if let Some(date) = filter.due_before {
-            expression.compare("due_date", "<", text(&date));
-        }
-        if let Some(date) = filter.due_after {
-            expression.compare("due_date", ">", text(&date));
-        }
-        if filter.overdue {
-            expression.compare("due_date", "<", text(&today));
-            let status = expression.name("status");
-            let pending = expression.value(text(&WorkflowStatus::Pending.as_str()));
-            let in_progress = expression.value(text(&WorkflowStatus::InProgress.as_str()));
-            expression.clauses.push(format!("{status} IN ({pending}, {in_progress})"));
-        }
-        expression.selective = !expression.clauses.is_empty();
-        if !filter.include_archived {
-            let archived_at = expression.name("archived_at");
-            expression.clauses.push(format!("attribute_not_exists({archived_at})"));
-        }
-        expression
-    }
-
     fn name(&mut self, attribute: &str) -> String {
         if let Some((placeholder, _)) = self.names.iter().find(|(_, name)| name == attribute) {
             return placeholder.clone();
@@ -136,44 +200,54 @@ impl FilterExpression {
         placeholder
     }
 
-    fn value(&mut self, value: AttributeValue) -> String {
+    fn value(&mut self, value: String) -> String {
         let placeholder = format!(":f{}", self.values.len());
-        self.values.push((placeholder.clone(), value));
+        self.values.push((placeholder.clone(), AttributeValue::S(value)));
         placeholder
     }
 
-    fn compare(&mut self, attribute: &str, operator: &str, value: AttributeValue) {
+    fn compare(&mut self, attribute: &str, operator: &str, value: String) {
         let name = self.name(attribute);
         let value = self.value(value);
         self.clauses.push(format!("{name} {operator} {value}"));
+        self.selective = true;
     }
-}
 
-/// An enum's wire name, as it is stored.
-fn serde_text<T: serde::Serialize>(value: T) -> AttributeValue {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => AttributeValue::S(text),
-        other => AttributeValue::S(format!("{other:?}")),
+    fn equals(&mut self, attribute: &str, value: Option<String>) {
+        if let Some(value) = value {
+            self.compare(attribute, "=", value);
+        }
+    }
+
+    fn one_of<const N: usize>(&mut self, attribute: &str, values: [&str; N]) {
+        let name = self.name(attribute);
+        let values: Vec<String> = values.iter().map(|value| self.value((*value).to_owned())).collect();
+        self.clauses.push(format!("{name} IN ({})", values.join(", ")));
+        self.selective = true;
+    }
+
+    fn absent(&mut self, attribute: &str) {
+        let name = self.name(attribute);
+        self.clauses.push(format!("attribute_not_exists({name})"));
     }
 }
 
 struct PartitionQuery<'a> {
     client: &'a Client,
     table: &'a str,
-    tenant: &'a TenantId,
-    index: WorkflowIndex,
+    partition: Partition,
     condition: &'a FilterExpression,
 }
 
 impl PartitionQuery<'_> {
-    /// Up to `wanted` matching workflows, newest first, all older than `after`.
-    async fn newest(&self, after: Option<Uuid>, wanted: usize) -> Result<Vec<Workflow>, StoreError> {
-        let (index_name, partition_attribute) = self.index.names();
+    /// Up to `wanted` matching items, newest first, all older than `after`.
+    async fn newest<T: DeserializeOwned>(&self, after: Option<Uuid>, wanted: usize) -> Result<Vec<T>, StoreError> {
+        let index = self.partition.index;
         let mut found = Vec::new();
         let mut older_than = after.map(|id| id.to_string());
-        // Without a selective filter nearly every item read is a match (archived workflows are
-        // the old tail of a list): read exactly a page. With one, read more
-        // candidates at first, and twice as many each further round, to bound the number of calls.
+        // Without a selective filter nearly every item read is a match: read exactly a page. With
+        // one, read more candidates at first, and twice as many each further round, to bound the
+        // number of calls.
         let page = i32::try_from(wanted).unwrap_or(MAX_ROUND);
         let first = if self.condition.selective { page.max(FIRST_FILTERED_ROUND) } else { page };
         let mut round = first.min(MAX_ROUND);
@@ -183,11 +257,11 @@ impl PartitionQuery<'_> {
                 .client
                 .query()
                 .table_name(self.table)
-                .index_name(index_name)
+                .index_name(index.name())
                 .scan_index_forward(false)
                 .limit(round)
-                .expression_attribute_names("#pk", partition_attribute)
-                .expression_attribute_values(":pk", AttributeValue::S(self.index.partition(self.tenant)));
+                .expression_attribute_names("#pk", index.attribute())
+                .expression_attribute_values(":pk", AttributeValue::S(self.partition.key.clone()));
             if let Some(older_than) = &older_than {
                 key_condition.push_str(" AND #sk < :older_than");
                 request = request
@@ -205,7 +279,7 @@ impl PartitionQuery<'_> {
             }
             let output = request.key_condition_expression(key_condition).send().await.map_err(unavailable)?;
             for item in output.items.unwrap_or_default() {
-                found.push(from_item::<Workflow>(item)?);
+                found.push(from_item::<T>(item)?);
                 if found.len() == wanted {
                     return Ok(found);
                 }

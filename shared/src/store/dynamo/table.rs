@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
 
-use super::keys::{EXPIRES_AT, GSI_SK, PK, SK, WorkflowIndex};
+use super::keys::{EXPIRES_AT, GSI_SK, Index, PK, SK};
 use super::unavailable;
 use crate::ports::StoreError;
 
@@ -49,7 +49,8 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
                 .build()
                 .map_err(built)?,
         );
-    for (index_name, partition_attribute) in WorkflowIndex::ALL_NAMES {
+    for index in Index::ALL {
+        let (index_name, partition_attribute) = (index.name(), index.attribute());
         request = request.attribute_definitions(string_attribute(partition_attribute)?).global_secondary_indexes(
             GlobalSecondaryIndex::builder()
                 .index_name(index_name)
