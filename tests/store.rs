@@ -8,4 +8,6 @@ assetronics_tests::for_each_store!(store_cases:
     pages_list_everything_once_newest_first,
     filters_and_scopes_match_the_reference_semantics,
     racing_writers_of_one_version_have_one_winner,
+    employees_are_found_by_email_and_hris_id_and_keep_them_unique,
+    directory_lists_match_the_reference_semantics,
 );

@@ -247,3 +247,98 @@ pub async fn racing_writers_of_one_version_have_one_winner(backend: Backend) {
     let stored = store.get_workflow(&original.tenant_id, original.id).await.unwrap().unwrap();
     assert_eq!(stored.version, 2);
 }
+
+fn employee_draft(n: usize) -> shared::domain::directory::EmployeeDraft {
+    use shared::domain::directory::{EmployeeDraft, EmployeeStatus};
+    EmployeeDraft {
+        email: Email::parse(&format!("person{n}@acme.example")).unwrap(),
+        first_name: format!("Person {n}"),
+        last_name: "Example".into(),
+        team: Team::parse(["it", "design", "sales"][n % 3]).ok(),
+        title: None,
+        manager_email: None,
+        start_date: None,
+        termination_date: None,
+        status: if n.is_multiple_of(4) { EmployeeStatus::Terminated } else { EmployeeStatus::Active },
+        hris_id: Some(format!("H{n}")),
+    }
+}
+
+fn new_employee(n: usize) -> shared::domain::directory::Employee {
+    shared::domain::directory::Employee::create(Uuid::now_v7(), tenant_id("acme"), employee_draft(n), None, test_now())
+        .unwrap()
+}
+
+fn audit_of(target: TargetType, id: Uuid) -> AuditEntry {
+    AuditEntry::new(&tenant_id("acme"), "tester", "test", target, id, test_now())
+}
+
+pub async fn employees_are_found_by_email_and_hris_id_and_keep_them_unique(backend: Backend) {
+    use shared::ports::EmployeeKey;
+    let store = new_store(backend).await;
+    let ana = new_employee(1);
+    store.insert_employee(&ana, &audit_of(TargetType::Employee, ana.id)).await.unwrap();
+    let found = store.find_employee(&ana.tenant_id, EmployeeKey::Email(&ana.email)).await.unwrap();
+    assert_eq!(found.as_ref(), Some(&ana));
+    assert_eq!(store.find_employee(&ana.tenant_id, EmployeeKey::HrisId("H1")).await.unwrap(), Some(ana.clone()));
+    assert_eq!(store.find_employee(&tenant_id("globex"), EmployeeKey::HrisId("H1")).await.unwrap(), None);
+
+    let mut twin = new_employee(2);
+    twin.email = ana.email.clone();
+    let result = store.insert_employee(&twin, &audit_of(TargetType::Employee, twin.id)).await;
+    assert_eq!(result, Err(StoreError::Taken("email")));
+    let mut same_hris = new_employee(3);
+    same_hris.hris_id = Some("H1".into());
+    let result = store.insert_employee(&same_hris, &audit_of(TargetType::Employee, same_hris.id)).await;
+    assert_eq!(result, Err(StoreError::Taken("hris_id")));
+
+    let mut renamed = ana.clone();
+    renamed.email = Email::parse("ana.new@acme.example").unwrap();
+    renamed.hris_id = Some("H1-new".into());
+    renamed.touch(test_now());
+    store.update_employee(&renamed, &ana, &audit_of(TargetType::Employee, ana.id)).await.unwrap();
+    assert_eq!(store.find_employee(&ana.tenant_id, EmployeeKey::Email(&ana.email)).await.unwrap(), None);
+    assert_eq!(
+        store.find_employee(&ana.tenant_id, EmployeeKey::HrisId("H1-new")).await.unwrap(),
+        Some(renamed.clone())
+    );
+    assert_eq!(
+        store.update_employee(&renamed, &ana, &audit_of(TargetType::Employee, ana.id)).await,
+        Err(StoreError::Conflict)
+    );
+    twin.email = ana.email.clone();
+    store.insert_employee(&twin, &audit_of(TargetType::Employee, twin.id)).await.expect("the old email is free");
+}
+
+pub async fn directory_lists_match_the_reference_semantics(backend: Backend) {
+    use shared::domain::directory::EmployeeStatus;
+    use shared::ports::{DirectoryQuery, EmployeeFilter};
+    let store = new_store(backend).await;
+    let mut all = Vec::new();
+    for n in 0..20 {
+        let employee = new_employee(n);
+        store.insert_employee(&employee, &audit_of(TargetType::Employee, employee.id)).await.unwrap();
+        all.push(employee);
+    }
+    all.reverse();
+    let filters = [
+        EmployeeFilter::default(),
+        EmployeeFilter { status: Some(EmployeeStatus::Active), team: None },
+        EmployeeFilter { status: Some(EmployeeStatus::Terminated), team: Team::parse("it").ok() },
+        EmployeeFilter { status: None, team: Team::parse("sales").ok() },
+    ];
+    for filter in filters {
+        let expected: Vec<Uuid> = all.iter().filter(|e| filter.matches(e)).map(|e| e.id).collect();
+        let mut found = Vec::new();
+        let mut query = DirectoryQuery { filter: filter.clone(), after: None, limit: 3 };
+        loop {
+            let page = store.list_employees(&tenant_id("acme"), &query).await.unwrap();
+            found.extend(page.items.iter().map(|e| e.id));
+            match page.next_after {
+                Some(after) => query.after = Some(after),
+                None => break,
+            }
+        }
+        assert_eq!(found, expected, "{filter:?}");
+    }
+}

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use chrono::Days;
+use chrono::{DateTime, Days, Utc};
 use shared::auth::{Claims, sign_hs256};
 use shared::clock::Clock;
 use shared::config::ApiConfig;
 use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Role;
+use shared::domain::directory::{Asset, AssetCategory, AssetDraft, Employee, EmployeeDraft, EmployeeStatus};
 use shared::domain::template::Template;
 use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, Team, TenantId};
@@ -19,6 +20,7 @@ use shared::http::AppState;
 use shared::ports::{Store, StoreError};
 use shared::store::dynamo::DynamoStore;
 use shared::store::memory::MemoryStore;
+use uuid::Uuid;
 
 /// Every route group, as one router.
 pub fn routes() -> Router<AppState> {
@@ -79,26 +81,7 @@ pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -
         let audit = AuditEntry::new(&tenant_id, "system:seed", "tenant.created", TargetType::Tenant, &tenant_id, now)
             .with_diff(None, &tenant);
         store.create_tenant(&tenant, &audit).await?;
-        let today = tenant.today(now);
-        let samples = [
-            ("incoming_hardware", "Receive 10 MacBook Pro 14\" for Engineering", "it"),
-            ("new_employee", "Onboard Maria Lopez (Design, starts Monday)", "design"),
-            ("equipment_return", "Collect equipment from Tom Becker", "sales"),
-        ];
-        for (key, title, team) in samples {
-            let template = Template::find(key).expect("a built-in template");
-            let mut draft = WorkflowDraft::from_template(template, TriggeredBy::Template);
-            draft.title = title.to_owned();
-            draft.team = Team::parse(team).ok();
-            draft.assigned_to = Some(tenant.it_email.clone());
-            draft.scheduled_start = today.checked_add_days(Days::new(1));
-            let workflow = Workflow::create(uuid::Uuid::now_v7(), tenant_id.clone(), draft, today, now)
-                .expect("the demo workflows are valid");
-            let audit =
-                AuditEntry::new(&tenant_id, "system:seed", "workflow.created", TargetType::Workflow, workflow.id, now)
-                    .with_diff(None, &workflow);
-            store.insert_workflow(&workflow, &audit).await?;
-        }
+        seed_directory_and_workflows(store, &tenant, now).await?;
     }
     let claims = Claims {
         sub: "demo-admin".to_owned(),
@@ -111,4 +94,98 @@ pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -
         aud: None,
     };
     Ok(sign_hs256(jwt_secret.as_bytes(), &claims))
+}
+
+/// A few realistic people, devices and workflows about them.
+async fn seed_directory_and_workflows(
+    store: &dyn Store,
+    tenant: &Tenant,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let audit = |action: &str, target: TargetType, id: Uuid| {
+        AuditEntry::new(&tenant.id, "system:seed", action, target, id, now)
+    };
+    let today = tenant.today(now);
+    let people = [
+        ("maria.lopez@demo.example", "Maria", "Lopez", "design", "Product Designer"),
+        ("tom.becker@demo.example", "Tom", "Becker", "sales", "Account Executive"),
+        ("priya.nair@demo.example", "Priya", "Nair", "it", "IT Support Engineer"),
+        ("jonas.weber@demo.example", "Jonas", "Weber", "engineering", "Backend Engineer"),
+    ];
+    let mut employees = Vec::new();
+    for (email, first_name, last_name, team, title) in people {
+        let draft = EmployeeDraft {
+            email: Email::parse(email).expect("valid"),
+            first_name: first_name.to_owned(),
+            last_name: last_name.to_owned(),
+            team: Team::parse(team).ok(),
+            title: Some(title.to_owned()),
+            manager_email: None,
+            start_date: today.checked_sub_days(Days::new(400)),
+            termination_date: None,
+            status: EmployeeStatus::Active,
+            hris_id: None,
+        };
+        let employee =
+            Employee::create(Uuid::now_v7(), tenant.id.clone(), draft, None, now).expect("valid demo employee");
+        store
+            .insert_employee(
+                &employee,
+                &audit("employee.created", TargetType::Employee, employee.id).with_diff(None, &employee),
+            )
+            .await?;
+        employees.push(employee);
+    }
+    let tom = employees[1].id;
+    let devices = [
+        ("LT-0001", "MacBook Pro 14\" M3", AssetCategory::Laptop, Some(tom)),
+        ("PH-0001", "iPhone 15", AssetCategory::Phone, Some(tom)),
+        ("LT-0002", "ThinkPad X1 Carbon Gen 12", AssetCategory::Laptop, None),
+        ("MN-0001", "Dell UltraSharp U2723QE", AssetCategory::Monitor, None),
+    ];
+    let mut assets = Vec::new();
+    for (tag, name, category, assigned_employee_id) in devices {
+        let draft = AssetDraft {
+            asset_tag: tag.to_owned(),
+            serial_number: Some(format!("SN-{tag}")),
+            name: name.to_owned(),
+            category,
+            status: None,
+            assigned_employee_id,
+        };
+        let asset = Asset::create(Uuid::now_v7(), tenant.id.clone(), draft, now).expect("valid demo asset");
+        store
+            .insert_asset(&asset, &audit("asset.created", TargetType::Asset, asset.id).with_diff(None, &asset))
+            .await?;
+        assets.push(asset);
+    }
+    let samples = [
+        ("incoming_hardware", "Receive ThinkPad X1 for Jonas Weber", Some(&employees[3]), Some(&assets[2])),
+        ("new_employee", "Onboard Maria Lopez (Design)", Some(&employees[0]), None),
+        ("equipment_return", "Collect equipment from Tom Becker", Some(&employees[1]), Some(&assets[0])),
+    ];
+    for (key, title, employee, asset) in samples {
+        let template = Template::find(key).expect("a built-in template");
+        let mut draft = WorkflowDraft::from_template(template, TriggeredBy::Template);
+        draft.title = title.to_owned();
+        draft.team = employee.and_then(|employee| employee.team.clone());
+        draft.employee_id = employee.map(|employee| employee.id);
+        draft.asset_id = asset.map(|asset| asset.id);
+        draft.assigned_to = Some(tenant.it_email.clone());
+        draft.scheduled_start = today.checked_add_days(Days::new(1));
+        if key == "equipment_return" {
+            draft.metadata.insert("asset_ids".to_owned(), serde_json::json!([assets[1].id]));
+        }
+        let mut workflow =
+            Workflow::create(Uuid::now_v7(), tenant.id.clone(), draft, today, now).expect("valid demo workflow");
+        workflow.employee = employee.map(Employee::summary);
+        workflow.asset = asset.map(Asset::summary);
+        store
+            .insert_workflow(
+                &workflow,
+                &audit("workflow.created", TargetType::Workflow, workflow.id).with_diff(None, &workflow),
+            )
+            .await?;
+    }
+    Ok(())
 }

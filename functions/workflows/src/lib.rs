@@ -15,7 +15,7 @@ use shared::domain::template::Template;
 use shared::domain::validation::{Email, FieldErrors, Team, text_within};
 use shared::domain::workflow::{
     CUSTOM_WORKFLOW_DAYS, Priority, StepDraft, TransitionError, TriggeredBy, Workflow, WorkflowDraft, WorkflowPatch,
-    WorkflowStatus, WorkflowType,
+    WorkflowStatus, WorkflowType, check_client_metadata,
 };
 use shared::http::extract::{ApiJson, ApiQuery, Authorized, IdPath, IfMatch, TenantCaller, Writers};
 use shared::http::openapi::Problems;
@@ -156,6 +156,7 @@ impl NewWorkflowRequest {
         draft.employee_id = self.employee_id;
         draft.asset_id = self.asset_id;
         draft.metadata = self.metadata.unwrap_or_default();
+        check_client_metadata(&draft.metadata)?;
         Ok(draft)
     }
 }

@@ -301,7 +301,6 @@ impl Workflow {
             Some(due) => due,
             None => start.checked_add_days(Days::new(draft.duration_days.into())).unwrap_or(start),
         };
-        check_metadata_keys(&mut errors, &draft.metadata);
         errors.into_result()?;
         Ok(Workflow {
             id,
@@ -502,6 +501,13 @@ fn optional_text(errors: &mut FieldErrors, field: &str, value: Option<String>, m
     }
 }
 
+/// Refuses the keys of `metadata` that only the system writes (clients may read them).
+pub fn check_client_metadata(metadata: &Map<String, Value>) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    check_metadata_keys(&mut errors, metadata);
+    errors.into_result()
+}
+
 fn check_metadata_keys(errors: &mut FieldErrors, metadata: &Map<String, Value>) {
     for key in SYSTEM_METADATA_KEYS {
         if metadata.contains_key(key) {
@@ -579,15 +585,22 @@ mod tests {
     }
 
     #[test]
-    fn creation_checks_title_steps_due_date_and_system_metadata() {
+    fn creation_checks_title_steps_and_due_date() {
         let mut draft = WorkflowDraft::from_template(Template::find("new_employee").unwrap(), TriggeredBy::Manual);
         draft.title = " ".into();
         draft.steps.clear();
         draft.due_date = Some(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
-        draft.metadata.insert("asset_ids".into(), Value::Array(vec![]));
         let errors =
             Workflow::create(Uuid::now_v7(), TenantId::parse("acme").unwrap(), draft, today(), now()).unwrap_err();
-        assert_eq!(errors.fields().collect::<Vec<_>>(), ["due_date", "metadata.asset_ids", "steps", "title"]);
+        assert_eq!(errors.fields().collect::<Vec<_>>(), ["due_date", "steps", "title"]);
+    }
+
+    #[test]
+    fn clients_may_not_write_the_system_metadata_keys() {
+        let metadata = serde_json::json!({"asset_ids": [], "cancellation_reason": "x", "po": "PO-1"});
+        let errors = check_client_metadata(metadata.as_object().unwrap()).unwrap_err();
+        assert_eq!(errors.fields().collect::<Vec<_>>(), ["metadata.asset_ids", "metadata.cancellation_reason"]);
+        assert!(check_client_metadata(serde_json::json!({"po": "PO-1"}).as_object().unwrap()).is_ok());
     }
 
     #[test]
