@@ -26,6 +26,10 @@ pub struct ApiConfig {
     pub secrets: Arc<SecretBox>,
     pub cursor_secret: String,
     pub cors_allowed_origins: Vec<String>,
+    /// The web frontend, for links in emails (`FRONTEND_BASE_URL`).
+    pub frontend_url: String,
+    /// The mail provider's send rate, emails per second (`SES_MAX_SEND_RATE`, default 14).
+    pub emails_per_second: f64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +86,17 @@ fn auth_from_env(default_secret: Option<&str>) -> Result<AuthConfig, ConfigError
     })
 }
 
+fn send_rate() -> Result<f64, ConfigError> {
+    match optional("SES_MAX_SEND_RATE") {
+        None => Ok(14.0),
+        Some(rate) => rate
+            .parse::<f64>()
+            .ok()
+            .filter(|rate| *rate > 0.0)
+            .ok_or(ConfigError::Invalid("SES_MAX_SEND_RATE", "must be a positive number".to_owned())),
+    }
+}
+
 impl ApiConfig {
     /// The deployed configuration: secrets are required.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -90,6 +105,8 @@ impl ApiConfig {
             secrets: Arc::new(SecretBox::from_env(false)?),
             cursor_secret: required("CURSOR_SECRET")?,
             cors_allowed_origins: origins(&optional("CORS_ALLOWED_ORIGINS").unwrap_or_default()),
+            frontend_url: required("FRONTEND_BASE_URL")?,
+            emails_per_second: send_rate()?,
         })
     }
 
@@ -102,6 +119,8 @@ impl ApiConfig {
             cors_allowed_origins: origins(
                 &optional("CORS_ALLOWED_ORIGINS").unwrap_or_else(|| DEV_CORS_ORIGIN.to_owned()),
             ),
+            frontend_url: optional("FRONTEND_BASE_URL").unwrap_or_else(|| DEV_CORS_ORIGIN.to_owned()),
+            emails_per_second: send_rate()?,
         })
     }
 

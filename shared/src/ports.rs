@@ -8,6 +8,8 @@ use uuid::Uuid;
 use crate::domain::audit::AuditEntry;
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, AssetCategory, AssetStatus, Employee, EmployeeStatus};
+use crate::domain::events::WorkflowEvent;
+use crate::domain::messages::OutgoingEmail;
 use crate::domain::tenant::Tenant;
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{AssetSummary, EmployeeSummary, Priority, Workflow, WorkflowStatus, WorkflowType};
@@ -262,3 +264,25 @@ pub enum LinkedSummary {
 pub trait Store: TenantStore + WorkflowStore + DirectoryStore {}
 
 impl<T: TenantStore + WorkflowStore + DirectoryStore> Store for T {}
+
+/// A notification or event that could not be delivered; the message is for logs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("delivery failed: {0}")]
+pub struct DeliveryError(pub String);
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, email: &OutgoingEmail) -> Result<(), DeliveryError>;
+}
+
+/// Posts to a chat incoming webhook (Slack).
+#[async_trait]
+pub trait ChatPoster: Send + Sync {
+    async fn post(&self, webhook_url: &str, text: &str) -> Result<(), DeliveryError>;
+}
+
+#[async_trait]
+pub trait EventPublisher: Send + Sync {
+    /// Publishes every event or fails; the adapter batches and retries as its bus needs.
+    async fn publish(&self, events: &[WorkflowEvent]) -> Result<(), DeliveryError>;
+}

@@ -23,3 +23,27 @@ pub fn init_json() {
 pub fn init_text() {
     tracing_subscriber::fmt().with_env_filter(filter()).with_target(false).init();
 }
+
+/// Emits one CloudWatch metric in Embedded Metric Format: a JSON log line that CloudWatch turns
+/// into a metric of namespace `Assetronics`, with the given dimensions.
+pub fn metric(name: &str, value: f64, dimensions: &[(&str, &str)]) {
+    let mut line = serde_json::Map::new();
+    let dimension_names: Vec<&str> = dimensions.iter().map(|(key, _)| *key).collect();
+    line.insert(
+        "_aws".to_owned(),
+        serde_json::json!({
+            "Timestamp": chrono::Utc::now().timestamp_millis(),
+            "CloudWatchMetrics": [{
+                "Namespace": "Assetronics",
+                "Dimensions": [dimension_names],
+                "Metrics": [{"Name": name, "Unit": "Count"}],
+            }],
+        }),
+    );
+    for (key, dimension) in dimensions {
+        line.insert((*key).to_owned(), serde_json::Value::String((*dimension).to_owned()));
+    }
+    line.insert(name.to_owned(), serde_json::json!(value));
+    // EMF must be a line of its own on stdout, outside the tracing format.
+    println!("{}", serde_json::Value::Object(line));
+}

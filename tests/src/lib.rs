@@ -23,6 +23,7 @@ use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Role;
 use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, TenantId};
+use shared::adapters::outbox::Outbox;
 use shared::http::AppState;
 use shared::ports::Store;
 use shared::store::dynamo::DynamoStore;
@@ -80,6 +81,8 @@ pub fn config() -> ApiConfig {
         auth: shared::auth::AuthConfig { hs256_secret: Some(SECRET.to_owned()), ..Default::default() },
         secrets: Arc::new(shared::secrets::SecretBox::development()),
         cursor_secret: "test-cursor-secret".to_owned(),
+        frontend_url: "https://app.assetronics.example".to_owned(),
+        emails_per_second: 1000.0,
         cors_allowed_origins: vec!["http://localhost:5173".to_owned()],
     }
 }
@@ -119,6 +122,8 @@ pub struct TestApp {
     pub router: Router,
     pub store: Arc<dyn Store>,
     pub backend: Backend,
+    /// Every email and chat post the app "sent".
+    pub outbox: Arc<Outbox>,
 }
 
 impl TestApp {
@@ -135,8 +140,10 @@ impl TestApp {
     }
 
     pub fn configured(store: Arc<dyn Store>, backend: Backend, clock: Arc<dyn Clock>, config: ApiConfig) -> Self {
-        let state = AppState::new(store.clone(), &config, clock);
-        Self { router: assetronics_local::app(state, &config), store, backend }
+        let outbox = Arc::new(Outbox::new(clock.clone()));
+        let channels = assetronics_local::local_channels(outbox.clone());
+        let state = AppState::new(store.clone(), &config, clock, channels);
+        Self { router: assetronics_local::app(state, &config, outbox.clone()), store, backend, outbox }
     }
 
     /// Provisions an active tenant straight in the store.

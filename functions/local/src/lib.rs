@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::routing::get;
+use shared::adapters::outbox::{LoggedEvents, Outbox};
+use shared::notify::Channels;
 use chrono::{DateTime, Days, Utc};
 use shared::auth::{Claims, sign_hs256};
 use shared::clock::Clock;
@@ -27,9 +30,20 @@ pub fn routes() -> Router<AppState> {
     templates::routes().merge(workflows::routes()).merge(tenants::routes()).merge(directory::routes())
 }
 
-/// The served application.
-pub fn app(state: AppState, config: &ApiConfig) -> Router {
-    shared::http::app::api(routes(), state, &config.cors_allowed_origins)
+/// The served application, with the local-only routes over `outbox`.
+pub fn app(state: AppState, config: &ApiConfig, outbox: Arc<Outbox>) -> Router {
+    let local = Router::new().route("/local/outbox", get(move || show_outbox(outbox.clone())));
+    shared::http::app::api(routes().merge(local), state, &config.cors_allowed_origins)
+}
+
+/// The deliveries channels of the local server: mail and chat into `outbox`, events to the log.
+pub fn local_channels(outbox: Arc<Outbox>) -> Channels {
+    Channels { mailer: outbox.clone(), chat: outbox, events: Arc::new(LoggedEvents) }
+}
+
+/// `GET /local/outbox`: every email and Slack post "sent", oldest first.
+async fn show_outbox(outbox: Arc<Outbox>) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "data": outbox.deliveries() }))
 }
 
 /// The OpenAPI document of every route group, as served at `/api/v1/openapi.json`.

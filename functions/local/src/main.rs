@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use shared::clock::SystemClock;
 use shared::config::ApiConfig;
+use shared::adapters::outbox::Outbox;
 use shared::http::AppState;
 
 #[tokio::main]
@@ -28,7 +29,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    let app = assetronics_local::app(AppState::new(store, &config, clock), &config);
+    let outbox = Arc::new(Outbox::new(clock.clone()));
+    let channels = assetronics_local::local_channels(outbox.clone());
+    let app = assetronics_local::app(AppState::new(store, &config, clock, channels), &config, outbox);
     axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap_or(()) }).await?;
     Ok(())
 }

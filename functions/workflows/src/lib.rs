@@ -209,6 +209,7 @@ async fn create(state: &AppState, session: &TenantCaller, mut draft: WorkflowDra
     // The store checks again, in the same transaction, that the linked records still exist.
     state.store.insert_workflow(&workflow, &audit).await?;
     log_change(&workflow, "workflow.created");
+    state.notifier.workflow_changed(&session.tenant, None, &workflow, now).await;
     let location = format!("/api/v1/workflows/{}", workflow.id);
     let version = workflow.version;
     Ok(versioned(workflow, version, Some(location)))
@@ -497,6 +498,7 @@ impl ChangeRequest {
                 .collect();
             state.store.update_workflow(&workflow, before.version, &audit, &changes).await?;
             log_change(&workflow, audit_action);
+            state.notifier.workflow_changed(&session.tenant, Some(&before), &workflow, now).await;
         }
         let version = workflow.version;
         Ok(versioned(workflow, version, None))

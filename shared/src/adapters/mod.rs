@@ -1,3 +1,7 @@
-//! Adapters to the outside world other than the store.
+//! Adapters to the outside world other than the store: each implements a port of `crate::ports`.
 
+pub mod eventbridge;
 pub mod http_client;
+pub mod outbox;
+pub mod ses;
+pub mod slack;

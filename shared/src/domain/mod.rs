@@ -5,6 +5,8 @@ pub mod audit;
 pub mod caller;
 pub mod catalog;
 pub mod directory;
+pub mod events;
+pub mod messages;
 pub mod secret;
 pub mod template;
 pub mod tenant;

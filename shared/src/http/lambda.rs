@@ -6,14 +6,32 @@ use std::sync::Arc;
 use axum::Router;
 
 use super::{AppState, app};
+use std::time::Duration;
+
+use crate::adapters::eventbridge::EventBridgePublisher;
+use crate::adapters::http_client::HttpClient;
+use crate::adapters::ses::SesMailer;
+use crate::adapters::slack::SlackPoster;
 use crate::clock::SystemClock;
 use crate::config::ApiConfig;
+use crate::notify::Channels;
 use crate::store::dynamo::DynamoStore;
+
+/// SES for mail, EventBridge (`EVENT_BUS_NAME`, default `default`) for events, HTTPS for Slack.
+pub fn aws_channels(sdk_config: &aws_config::SdkConfig) -> Channels {
+    let bus = crate::config::optional("EVENT_BUS_NAME").unwrap_or_else(|| "default".to_owned());
+    Channels {
+        mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(sdk_config))),
+        chat: Arc::new(SlackPoster::new(HttpClient::new(Duration::from_secs(5)))),
+        events: Arc::new(EventBridgePublisher::new(aws_sdk_eventbridge::Client::new(sdk_config), bus)),
+    }
+}
 
 pub async fn serve(routes: Router<AppState>) -> Result<(), lambda_http::Error> {
     crate::telemetry::init_json();
     let config = ApiConfig::from_env()?;
-    let store = DynamoStore::from_env().await?;
-    let state = AppState::new(Arc::new(store), &config, Arc::new(SystemClock));
+    let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk_config), ApiConfig::table_name()?);
+    let state = AppState::new(Arc::new(store), &config, Arc::new(SystemClock), aws_channels(&sdk_config));
     lambda_http::run(app::api(routes, state, &config.cors_allowed_origins)).await
 }

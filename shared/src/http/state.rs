@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::auth::TokenVerifier;
 use crate::clock::Clock;
 use crate::config::ApiConfig;
+use crate::notify::{Channels, Notifier};
 use crate::ports::Store;
 use crate::secrets::SecretBox;
 
@@ -19,10 +20,12 @@ pub struct AppState {
     pub cursors: CursorSigner,
     pub tenants: Arc<TenantCache>,
     pub secrets: Arc<SecretBox>,
+    pub notifier: Arc<Notifier>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: &ApiConfig, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(store: Arc<dyn Store>, config: &ApiConfig, clock: Arc<dyn Clock>, channels: Channels) -> Self {
+        let notifier = Notifier::new(channels, config.secrets.clone(), config.frontend_url.clone(), config.emails_per_second);
         let verifier = TokenVerifier::new(&config.auth);
         Self {
             store,
@@ -31,6 +34,7 @@ impl AppState {
             cursors: CursorSigner::new(config.cursor_secret.as_bytes()),
             tenants: Arc::default(),
             secrets: config.secrets.clone(),
+            notifier: Arc::new(notifier),
         }
     }
 }

@@ -1,0 +1,134 @@
+//! What happens after a change is committed: its domain event is published and the people it
+//! concerns are told. Delivery is paced to the mail provider's send rate and retried with
+//! backoff; a delivery that still fails is logged as an error (with a metric) and never undoes
+//! the change it reports.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use crate::domain::events::{WorkflowChange, WorkflowEvent};
+use crate::domain::messages::{self, OutgoingEmail};
+use crate::domain::tenant::{SecretField, Tenant};
+use crate::domain::workflow::Workflow;
+use crate::ports::{ChatPoster, DeliveryError, EventPublisher, Mailer};
+use crate::secrets::SecretBox;
+use crate::telemetry::metric;
+
+const ATTEMPTS: u32 = 3;
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+
+/// Spaces sends out to at most `per_second`.
+struct Pacer {
+    interval: Duration,
+    next: Mutex<Instant>,
+}
+
+impl Pacer {
+    fn new(per_second: f64) -> Self {
+        let interval = Duration::from_secs_f64(1.0 / per_second.max(0.1));
+        Self { interval, next: Mutex::new(Instant::now()) }
+    }
+
+    async fn wait_turn(&self) {
+        let slot = {
+            let mut next = self.next.lock().await;
+            let slot = (*next).max(Instant::now());
+            *next = slot + self.interval;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+}
+
+/// Where deliveries go.
+pub struct Channels {
+    pub mailer: Arc<dyn Mailer>,
+    pub chat: Arc<dyn ChatPoster>,
+    pub events: Arc<dyn EventPublisher>,
+}
+
+pub struct Notifier {
+    channels: Channels,
+    secrets: Arc<SecretBox>,
+    frontend_url: String,
+    pacer: Pacer,
+}
+
+impl Notifier {
+    pub fn new(channels: Channels, secrets: Arc<SecretBox>, frontend_url: String, emails_per_second: f64) -> Self {
+        Self { channels, secrets, frontend_url, pacer: Pacer::new(emails_per_second) }
+    }
+
+    pub fn frontend_url(&self) -> &str {
+        &self.frontend_url
+    }
+
+    /// After a committed workflow change: publishes its event and emails a new assignee.
+    pub async fn workflow_changed(&self, tenant: &Tenant, before: Option<&Workflow>, after: &Workflow, at: DateTime<Utc>) {
+        let change = WorkflowChange::between(before, after);
+        let event = WorkflowEvent { change, tenant_id: tenant.id.clone(), workflow: after.clone(), at };
+        if let Err(error) = self.channels.events.publish(std::slice::from_ref(&event)).await {
+            tracing::error!(tenant_id = %tenant.id, workflow_id = %after.id, %error, "domain event not published");
+            metric("EventsFailed", 1.0, &[]);
+        }
+        let newly_assigned = after.assigned_to.as_ref().filter(|to| before.is_none_or(|before| before.assigned_to.as_ref() != Some(*to)));
+        if let Some(to) = newly_assigned {
+            self.email(&messages::assigned(tenant, to, after, &self.frontend_url)).await.ok();
+        }
+    }
+
+    /// Sends an email, paced and retried; failures are logged and counted.
+    pub async fn email(&self, email: &OutgoingEmail) -> Result<(), DeliveryError> {
+        let sent = self
+            .retrying(|| async {
+                self.pacer.wait_turn().await;
+                self.channels.mailer.send(email).await
+            })
+            .await;
+        match &sent {
+            Ok(()) => metric("EmailsSent", 1.0, &[]),
+            Err(error) => {
+                tracing::error!(to = %email.to, subject = %email.subject, %error, "email not delivered");
+                metric("EmailsFailed", 1.0, &[]);
+            }
+        }
+        sent
+    }
+
+    /// Posts to the tenant's Slack incoming webhook, when it has one.
+    pub async fn chat(&self, tenant: &Tenant, text: &str) -> Result<(), DeliveryError> {
+        let Some(sealed) = &tenant.slack_webhook_url else { return Ok(()) };
+        let url = self
+            .secrets
+            .open(sealed, &SecretField::SlackWebhookUrl.context(&tenant.id))
+            .map_err(|error| DeliveryError(error.to_string()))?;
+        let posted = self.retrying(|| self.channels.chat.post(&url, text)).await;
+        if let Err(error) = &posted {
+            tracing::error!(tenant_id = %tenant.id, %error, "Slack post not delivered");
+            metric("ChatPostsFailed", 1.0, &[]);
+        }
+        posted
+    }
+
+    async fn retrying<F, Fut>(&self, mut attempt: F) -> Result<(), DeliveryError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<(), DeliveryError>>,
+    {
+        let mut backoff = FIRST_BACKOFF;
+        let mut result = attempt().await;
+        for _ in 1..ATTEMPTS {
+            if result.is_ok() {
+                break;
+            }
+            tokio::time::sleep(backoff).await;
+            backoff *= 4;
+            result = attempt().await;
+        }
+        result
+    }
+}
