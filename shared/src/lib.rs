@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod jobs;
 pub mod notify;
 pub mod ports;
 pub mod secrets;

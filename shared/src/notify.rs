@@ -68,14 +68,23 @@ impl Notifier {
     }
 
     /// After a committed workflow change: publishes its event and emails a new assignee.
-    pub async fn workflow_changed(&self, tenant: &Tenant, before: Option<&Workflow>, after: &Workflow, at: DateTime<Utc>) {
+    pub async fn workflow_changed(
+        &self,
+        tenant: &Tenant,
+        before: Option<&Workflow>,
+        after: &Workflow,
+        at: DateTime<Utc>,
+    ) {
         let change = WorkflowChange::between(before, after);
         let event = WorkflowEvent { change, tenant_id: tenant.id.clone(), workflow: after.clone(), at };
         if let Err(error) = self.channels.events.publish(std::slice::from_ref(&event)).await {
             tracing::error!(tenant_id = %tenant.id, workflow_id = %after.id, %error, "domain event not published");
             metric("EventsFailed", 1.0, &[]);
         }
-        let newly_assigned = after.assigned_to.as_ref().filter(|to| before.is_none_or(|before| before.assigned_to.as_ref() != Some(*to)));
+        let newly_assigned = after
+            .assigned_to
+            .as_ref()
+            .filter(|to| before.is_none_or(|before| before.assigned_to.as_ref() != Some(*to)));
         if let Some(to) = newly_assigned {
             self.email(&messages::assigned(tenant, to, after, &self.frontend_url)).await.ok();
         }

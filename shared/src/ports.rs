@@ -9,7 +9,9 @@ use crate::domain::audit::AuditEntry;
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, AssetCategory, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::events::WorkflowEvent;
+use crate::domain::jobs::{JobName, JobRecord};
 use crate::domain::messages::OutgoingEmail;
+use crate::domain::stats::{StatsScope, Totals};
 use crate::domain::tenant::Tenant;
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{AssetSummary, EmployeeSummary, Priority, Workflow, WorkflowStatus, WorkflowType};
@@ -200,11 +202,13 @@ pub trait WorkflowStore: Send + Sync {
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError>;
     /// Replaces a workflow whose stored version is `expected_version`, with its audit entry, both
     /// or neither; `Conflict` when the version moved on.
-    /// `assets` are changed in the same transaction (each conditioned on its own version).
+    /// Replaces `before` (at its version) with `workflow`, with its audit entry and the change to
+    /// the running totals, all or nothing; `Conflict` when the version moved on. `assets` are
+    /// changed in the same transaction (each conditioned on its own version).
     async fn update_workflow(
         &self,
         workflow: &Workflow,
-        expected_version: u64,
+        before: &Workflow,
         audit: &AuditEntry,
         assets: &[AssetChange<'_>],
     ) -> Result<(), StoreError>;
@@ -260,10 +264,39 @@ pub enum LinkedSummary {
     Asset(AssetSummary),
 }
 
-/// Everything the API needs from a store.
-pub trait Store: TenantStore + WorkflowStore + DirectoryStore {}
+/// What the scheduled jobs read and write. Every read goes through an index of exactly the work
+/// to do (open workflows by due date, pending ones by scheduled start, completed ones by
+/// completion date), so a job's cost grows with the work it finds, not with the table.
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    /// Every tenant (the registry of tenants, not a scan).
+    async fn tenants(&self) -> Result<Vec<Tenant>, StoreError>;
+    /// Open workflows due strictly before `date`.
+    async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
+    /// Pending workflows scheduled to start on or before `date`.
+    async fn pending_starting_by(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
+    /// Completed, unarchived workflows completed strictly before `date`.
+    async fn completed_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
+    /// Claims a once-only action (`key`, like a reminder of one workflow on one day): true for
+    /// the first caller, false for every later one. Claims expire by themselves after a week.
+    async fn claim_once(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<bool, StoreError>;
+    /// Gives a claim back (its action failed and may be retried).
+    async fn release_claim(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<(), StoreError>;
+    async fn record_job(&self, record: &JobRecord) -> Result<(), StoreError>;
+    /// Job runs of `job`, newest first.
+    async fn job_history(&self, job: JobName, limit: usize) -> Result<Vec<JobRecord>, StoreError>;
+}
 
-impl<T: TenantStore + WorkflowStore + DirectoryStore> Store for T {}
+/// The running totals of workflows (see `domain::stats`).
+#[async_trait]
+pub trait StatsStore: Send + Sync {
+    async fn totals(&self, tenant: &TenantId, scope: &StatsScope) -> Result<Totals, StoreError>;
+}
+
+/// Everything the API and the jobs need from a store.
+pub trait Store: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore {}
+
+impl<T: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore> Store for T {}
 
 /// A notification or event that could not be delivered; the message is for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -412,7 +412,7 @@ pub async fn archived_workflows_leave_lists_unless_asked_for(backend: Backend) {
         crate::test_now(),
     )
     .with_diff(Some(&stored), &archived);
-    app.store.update_workflow(&archived, stored.version, &audit, &[]).await.unwrap();
+    app.store.update_workflow(&archived, &stored, &audit, &[]).await.unwrap();
     assert_eq!(get(&app, &token, WORKFLOWS).await.data().as_array().unwrap().len(), 1);
     assert_eq!(
         get(&app, &token, &format!("{WORKFLOWS}?include_archived=true")).await.data().as_array().unwrap().len(),

@@ -333,7 +333,7 @@ pub async fn completing_workflows_updates_their_assets(backend: Backend) {
         id,
         crate::test_now(),
     );
-    app.store.update_workflow(&listed, stored.version, &audit, &[]).await.unwrap();
+    app.store.update_workflow(&listed, &stored, &audit, &[]).await.unwrap();
     assert_eq!(complete(&app, offboarding["id"].as_str().unwrap()).await.status, StatusCode::OK);
     assert_eq!(asset_state(&app, &laptop["id"]).await, ("in_stock".to_owned(), Value::Null));
     assert_eq!(asset_state(&app, &phone["id"]).await, ("in_stock".to_owned(), Value::Null));

@@ -5,6 +5,7 @@
 pub mod api_cases;
 pub mod directory_cases;
 pub mod isolation_cases;
+pub mod job_cases;
 pub mod store_cases;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use chrono::{DateTime, Utc};
 use http_body_util::BodyExt;
 use serde_json::Value;
+use shared::adapters::outbox::Outbox;
 use shared::auth::{Claims, sign_hs256};
 use shared::clock::{Clock, FixedClock};
 use shared::config::ApiConfig;
@@ -23,7 +25,6 @@ use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Role;
 use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, TenantId};
-use shared::adapters::outbox::Outbox;
 use shared::http::AppState;
 use shared::ports::Store;
 use shared::store::dynamo::DynamoStore;

@@ -111,11 +111,13 @@ pub async fn a_stale_version_changes_nothing(backend: Backend) {
     let audit =
         AuditEntry::new(&started.tenant_id, "t", "workflow.started", TargetType::Workflow, started.id, test_now())
             .with_diff(Some(&original), &started);
-    assert!(matches!(store.update_workflow(&started, 5, &audit, &[]).await, Err(StoreError::Conflict)));
+    let mut stale = original.clone();
+    stale.version = 5;
+    assert!(matches!(store.update_workflow(&started, &stale, &audit, &[]).await, Err(StoreError::Conflict)));
     assert_eq!(store.get_workflow(&original.tenant_id, original.id).await.unwrap(), Some(original.clone()));
     assert_eq!(history(store.as_ref(), &original).await.len(), 1, "no audit entry without its change");
 
-    store.update_workflow(&started, 1, &audit, &[]).await.unwrap();
+    store.update_workflow(&started, &original, &audit, &[]).await.unwrap();
     assert_eq!(store.get_workflow(&original.tenant_id, original.id).await.unwrap(), Some(started));
     let history = history(store.as_ref(), &original).await;
     let actions: Vec<&str> = history.iter().map(|entry| entry.action.as_str()).collect();
@@ -222,6 +224,7 @@ pub async fn racing_writers_of_one_version_have_one_winner(backend: Backend) {
     insert(store.as_ref(), &original).await;
     let attempts = (0..16).map(|n| {
         let store = store.clone();
+        let before = original.clone();
         let mut changed = original.clone();
         changed.title = format!("Renamed by writer {n}");
         changed.version += 1;
@@ -235,7 +238,7 @@ pub async fn racing_writers_of_one_version_have_one_winner(backend: Backend) {
                 test_now(),
             )
             .with_diff(None, &changed);
-            store.update_workflow(&changed, 1, &audit, &[]).await
+            store.update_workflow(&changed, &before, &audit, &[]).await
         }
     });
     let results = join_all(attempts.map(tokio::spawn)).await;

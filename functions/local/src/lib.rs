@@ -5,21 +5,29 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get;
-use shared::adapters::outbox::{LoggedEvents, Outbox};
-use shared::notify::Channels;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
 use chrono::{DateTime, Days, Utc};
+use serde::Deserialize;
+use shared::adapters::outbox::{LoggedEvents, Outbox};
 use shared::auth::{Claims, sign_hs256};
 use shared::clock::Clock;
 use shared::config::ApiConfig;
 use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Role;
 use shared::domain::directory::{Asset, AssetCategory, AssetDraft, Employee, EmployeeDraft, EmployeeStatus};
+use shared::domain::jobs::{JobName, JobRecord};
 use shared::domain::template::Template;
 use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, Team, TenantId};
 use shared::domain::workflow::{TriggeredBy, Workflow, WorkflowDraft};
+use shared::http::AppError;
 use shared::http::AppState;
+use shared::http::extract::ApiQuery;
+use shared::http::response::{Data, data};
+use shared::jobs::JobRunner;
+use shared::notify::Channels;
 use shared::ports::{Store, StoreError};
 use shared::store::dynamo::DynamoStore;
 use shared::store::memory::MemoryStore;
@@ -32,13 +40,33 @@ pub fn routes() -> Router<AppState> {
 
 /// The served application, with the local-only routes over `outbox`.
 pub fn app(state: AppState, config: &ApiConfig, outbox: Arc<Outbox>) -> Router {
-    let local = Router::new().route("/local/outbox", get(move || show_outbox(outbox.clone())));
+    let local = Router::new()
+        .route("/local/outbox", get(move || show_outbox(outbox.clone())))
+        .route("/local/jobs/{name}", post(run_job));
     shared::http::app::api(routes().merge(local), state, &config.cors_allowed_origins)
 }
 
 /// The deliveries channels of the local server: mail and chat into `outbox`, events to the log.
 pub fn local_channels(outbox: Arc<Outbox>) -> Channels {
     Channels { mailer: outbox.clone(), chat: outbox, events: Arc::new(LoggedEvents) }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JobQuery {
+    /// Run as if the date were this (every tenant's "today").
+    today: Option<NaiveDate>,
+}
+
+/// `POST /local/jobs/{name}?today=YYYY-MM-DD`: runs a job now and answers its history record.
+async fn run_job(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    ApiQuery(query): ApiQuery<JobQuery>,
+) -> Result<axum::Json<Data<JobRecord>>, AppError> {
+    let job = JobName::parse(&name).ok_or_else(|| AppError::NotFound(format!("no job {name}")))?;
+    let runner = JobRunner::new(state.store.clone(), state.notifier.clone(), state.clock.clone());
+    Ok(data(runner.run(job, query.today).await?))
 }
 
 /// `GET /local/outbox`: every email and Slack post "sent", oldest first.

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use shared::adapters::outbox::Outbox;
 use shared::clock::SystemClock;
 use shared::config::ApiConfig;
-use shared::adapters::outbox::Outbox;
 use shared::http::AppState;
 
 #[tokio::main]

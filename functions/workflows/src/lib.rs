@@ -496,7 +496,7 @@ impl ChangeRequest {
                     audit,
                 })
                 .collect();
-            state.store.update_workflow(&workflow, before.version, &audit, &changes).await?;
+            state.store.update_workflow(&workflow, &before, &audit, &changes).await?;
             log_change(&workflow, audit_action);
             state.notifier.workflow_changed(&session.tenant, Some(&before), &workflow, now).await;
         }

@@ -56,7 +56,8 @@ impl Mailer for Outbox {
 #[async_trait]
 impl ChatPoster for Outbox {
     async fn post(&self, webhook_url: &str, text: &str) -> Result<(), DeliveryError> {
-        let delivery = Delivery::Slack { url: webhook_url.to_owned(), text: text.to_owned(), sent_at: self.clock.now() };
+        let delivery =
+            Delivery::Slack { url: webhook_url.to_owned(), text: text.to_owned(), sent_at: self.clock.now() };
         self.lock().push(delivery);
         Ok(())
     }

@@ -33,7 +33,14 @@ fn link(frontend_url: &str, workflow: &Workflow) -> String {
     format!("{}/workflows/{}", frontend_url.trim_end_matches('/'), workflow.id)
 }
 
-fn email(tenant: &Tenant, to: &Email, subject: String, intro: &str, workflow: &Workflow, frontend_url: &str) -> OutgoingEmail {
+fn email(
+    tenant: &Tenant,
+    to: &Email,
+    subject: String,
+    intro: &str,
+    workflow: &Workflow,
+    frontend_url: &str,
+) -> OutgoingEmail {
     let link = link(frontend_url, workflow);
     let step = current_step(workflow);
     let text = format!(
@@ -72,5 +79,10 @@ pub fn hris_started(tenant: &Tenant, workflow: &Workflow, frontend_url: &str) ->
 
 /// The Slack text of an HRIS-started workflow.
 pub fn hris_started_chat(workflow: &Workflow, frontend_url: &str) -> String {
-    format!("New workflow from the HRIS: *{}* (due {}) {}", workflow.title, workflow.due_date, link(frontend_url, workflow))
+    format!(
+        "New workflow from the HRIS: *{}* (due {}) {}",
+        workflow.title,
+        workflow.due_date,
+        link(frontend_url, workflow)
+    )
 }

@@ -25,7 +25,8 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: &ApiConfig, clock: Arc<dyn Clock>, channels: Channels) -> Self {
-        let notifier = Notifier::new(channels, config.secrets.clone(), config.frontend_url.clone(), config.emails_per_second);
+        let notifier =
+            Notifier::new(channels, config.secrets.clone(), config.frontend_url.clone(), config.emails_per_second);
         let verifier = TokenVerifier::new(&config.auth);
         Self {
             store,

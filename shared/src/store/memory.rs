@@ -3,22 +3,26 @@
 //! every committed write is also saved to disk (write to a temporary file, then rename) so data
 //! survives a restart.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
+use crate::domain::jobs::{JobName, JobRecord};
+use crate::domain::stats::{self, StatsScope, Totals};
 use crate::domain::tenant::Tenant;
 use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
+use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
-    AssetChange, AssetFilter, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, LinkedSummary, Listed, Page,
-    StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, JobStore, LinkedSummary,
+    Listed, Page, StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -34,9 +38,24 @@ struct TenantData {
     asset_tags: BTreeMap<String, Uuid>,
     /// Audit entries by target id, each list oldest first.
     audit: BTreeMap<String, Vec<AuditEntry>>,
+    /// Running totals by `StatsScope::key`.
+    totals: BTreeMap<String, Totals>,
+    /// Once-only claims: (workflow, key).
+    claims: BTreeSet<(Uuid, String)>,
 }
 
 impl TenantData {
+    fn add_totals(&mut self, before: Option<&Workflow>, after: &Workflow) {
+        for (scope, delta) in stats::deltas(before, after) {
+            delta.apply(self.totals.entry(scope.key()).or_default());
+        }
+    }
+
+    /// The workflows that `keep` selects.
+    fn workflows_where(&self, keep: impl Fn(&Workflow) -> bool) -> Vec<Workflow> {
+        self.workflows.values().filter(|workflow| keep(workflow)).cloned().collect()
+    }
+
     /// Fails with `Taken(field)` when `value` is held by a record other than `owner`.
     fn check_free<K: Ord>(
         index: &BTreeMap<K, Uuid>,
@@ -107,6 +126,8 @@ impl TenantData {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct State {
     tenants: BTreeMap<TenantId, TenantData>,
+    /// Job runs, oldest first.
+    jobs: Vec<JobRecord>,
 }
 
 impl State {
@@ -260,6 +281,7 @@ impl WorkflowStore for MemoryStore {
                 return Err(StoreError::MissingLink("asset_id"));
             }
             data.workflows.insert(workflow.id, workflow.clone());
+            data.add_totals(None, workflow);
             Ok(())
         })
     }
@@ -271,7 +293,7 @@ impl WorkflowStore for MemoryStore {
     async fn update_workflow(
         &self,
         workflow: &Workflow,
-        expected_version: u64,
+        before: &Workflow,
         audit: &AuditEntry,
         assets: &[AssetChange<'_>],
     ) -> Result<(), StoreError> {
@@ -279,7 +301,7 @@ impl WorkflowStore for MemoryStore {
         audits.extend(assets.iter().map(|change| change.audit));
         self.commit(&audits, StoreError::Conflict, |state| {
             let data = state.tenant_mut(&workflow.tenant_id);
-            TenantData::at_version(&data.workflows, workflow.id, expected_version, |w| w.version)?;
+            TenantData::at_version(&data.workflows, workflow.id, before.version, |w| w.version)?;
             let mut previous_assets = Vec::new();
             for change in assets {
                 let previous =
@@ -288,6 +310,7 @@ impl WorkflowStore for MemoryStore {
                 previous_assets.push(previous);
             }
             data.workflows.insert(workflow.id, workflow.clone());
+            data.add_totals(Some(before), workflow);
             for (change, previous) in assets.iter().zip(&previous_assets) {
                 data.put_asset(change.asset, Some(previous));
             }
@@ -423,5 +446,64 @@ impl DirectoryStore for MemoryStore {
             save(path, &state)?;
         }
         Ok(())
+    }
+}
+
+#[async_trait]
+impl JobStore for MemoryStore {
+    async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        Ok(self.lock().tenants.values().filter_map(|data| data.tenant.clone()).collect())
+    }
+
+    async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
+        let keep = |workflow: &Workflow| workflow.status.is_open() && workflow.due_date < date;
+        Ok(self.read(tenant, |data| data.workflows_where(keep)).unwrap_or_default())
+    }
+
+    async fn pending_starting_by(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
+        let keep = |workflow: &Workflow| {
+            workflow.status == WorkflowStatus::Pending && workflow.scheduled_start.is_some_and(|start| start <= date)
+        };
+        Ok(self.read(tenant, |data| data.workflows_where(keep)).unwrap_or_default())
+    }
+
+    async fn completed_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
+        let keep = |workflow: &Workflow| {
+            workflow.status == WorkflowStatus::Completed
+                && workflow.archived_at.is_none()
+                && workflow.completed_at.is_some_and(|completed| completed.date_naive() < date)
+        };
+        Ok(self.read(tenant, |data| data.workflows_where(keep)).unwrap_or_default())
+    }
+
+    async fn claim_once(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<bool, StoreError> {
+        let mut state = self.lock();
+        Ok(state.tenant_mut(tenant).claims.insert((workflow, key.to_owned())))
+    }
+
+    async fn release_claim(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<(), StoreError> {
+        self.lock().tenant_mut(tenant).claims.remove(&(workflow, key.to_owned()));
+        Ok(())
+    }
+
+    async fn record_job(&self, record: &JobRecord) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        state.jobs.push(record.clone());
+        if let Some(path) = &self.data_path {
+            save(path, &state)?;
+        }
+        Ok(())
+    }
+
+    async fn job_history(&self, job: JobName, limit: usize) -> Result<Vec<JobRecord>, StoreError> {
+        let state = self.lock();
+        Ok(state.jobs.iter().rev().filter(|record| record.job == job).take(limit).cloned().collect())
+    }
+}
+
+#[async_trait]
+impl StatsStore for MemoryStore {
+    async fn totals(&self, tenant: &TenantId, scope: &StatsScope) -> Result<Totals, StoreError> {
+        Ok(self.read(tenant, |data| data.totals.get(&scope.key()).cloned()).flatten().unwrap_or_default())
     }
 }

@@ -27,8 +27,9 @@ const ASSET_SK: &str = "ASSET";
 const UNIQUE_SK: &str = "UNIQUE";
 const AUDIT_SK_PREFIX: &str = "AUDIT#";
 
-/// The six global secondary indexes. They are overloaded: the partition key's prefix says
-/// which kind of item and which list a partition holds.
+/// The global secondary indexes. They are overloaded: the partition key's prefix says which
+/// kind of item and which list a partition holds. The first six sort by id (newest first when
+/// read backwards); the job indexes sort by a date, then the id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Index {
     Tenant,
@@ -37,11 +38,32 @@ pub enum Index {
     Team,
     Employee,
     Asset,
+    /// Open workflows by due date; completed ones by completion date (sparse).
+    Due,
+    /// Pending workflows by scheduled start (sparse).
+    Start,
 }
 
 impl Index {
-    pub const ALL: [Index; 6] =
-        [Index::Tenant, Index::Status, Index::Assignee, Index::Team, Index::Employee, Index::Asset];
+    pub const ALL: [Index; 8] = [
+        Index::Tenant,
+        Index::Status,
+        Index::Assignee,
+        Index::Team,
+        Index::Employee,
+        Index::Asset,
+        Index::Due,
+        Index::Start,
+    ];
+
+    /// The index's sort key attribute.
+    pub fn sort_attribute(self) -> &'static str {
+        match self {
+            Self::Due => "gsi_due_sk",
+            Self::Start => "gsi_start_sk",
+            _ => GSI_SK,
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -51,6 +73,8 @@ impl Index {
             Self::Team => "by_team",
             Self::Employee => "by_employee",
             Self::Asset => "by_asset",
+            Self::Due => "by_due",
+            Self::Start => "by_start",
         }
     }
 
@@ -63,6 +87,8 @@ impl Index {
             Self::Team => "gsi_team",
             Self::Employee => "gsi_employee",
             Self::Asset => "gsi_asset",
+            Self::Due => "gsi_due",
+            Self::Start => "gsi_start",
         }
     }
 }
@@ -82,6 +108,52 @@ impl Partition {
     fn add_to(self, item: &mut Item) {
         item.insert(self.index.attribute().to_owned(), AttributeValue::S(self.key));
     }
+
+    /// Adds the partition with its own sort key (the job indexes, which sort by date).
+    fn add_sorted(self, sort_key: String, item: &mut Item) {
+        item.insert(self.index.sort_attribute().to_owned(), AttributeValue::S(sort_key));
+        self.add_to(item);
+    }
+}
+
+/// The pseudo-tenant of system-wide records (the tenant registry, job history). `_` is not
+/// allowed in tenant ids, so it can never be a real tenant, and its keys still start with
+/// `TENANT#` like every other key.
+const SYSTEM: &str = "TENANT#_ALL";
+
+/// The partition that lists every tenant (the jobs' registry).
+pub fn tenant_registry() -> Partition {
+    Partition::new(Index::Tenant, format!("{SYSTEM}#TENANTS"))
+}
+
+/// A job's run history.
+pub fn job_pk(job: &str) -> String {
+    format!("{SYSTEM}#JOB#{job}")
+}
+
+pub fn job_sk(started_at: &str, id: Uuid) -> String {
+    format!("RUN#{started_at}#{id}")
+}
+
+/// The running totals of one scope, kept in `STATS_SHARDS` items so that concurrent changes of
+/// one tenant rarely touch the same item.
+pub fn stats_pk(tenant: &TenantId, scope: &crate::domain::stats::StatsScope) -> String {
+    format!("TENANT#{tenant}#STATS#{}", scope.key())
+}
+
+pub const STATS_SHARDS: u128 = 4;
+
+pub fn stats_key(tenant: &TenantId, scope: &crate::domain::stats::StatsScope, shard: u128) -> Item {
+    key(stats_pk(tenant, scope), &format!("SHARD#{shard}"))
+}
+
+/// A once-only claim about a workflow (like "reminded on 2026-11-25"), in its partition.
+pub fn claim_key(tenant: &TenantId, workflow: Uuid, claim: &str) -> Item {
+    key(workflow_pk(tenant, workflow), &format!("CLAIM#{claim}"))
+}
+
+pub fn is_workflow_item(item: &Item) -> bool {
+    item.get(SK).and_then(|sk| sk.as_s().ok()).is_some_and(|sk| sk == WORKFLOW_SK)
 }
 
 pub fn tenant_pk(tenant: &TenantId) -> String {
@@ -268,11 +340,52 @@ fn add_keys(item: &mut Item, key: Item, id: Uuid, partitions: impl IntoIterator<
     }
 }
 
+/// The job lists: open workflows by due date, completed ones by completion date, pending ones
+/// by scheduled start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobList {
+    OpenByDue,
+    CompletedByDate,
+    PendingByStart,
+}
+
+impl JobList {
+    pub fn partition(self, tenant: &TenantId) -> Partition {
+        match self {
+            Self::OpenByDue => Partition::new(Index::Due, format!("TENANT#{tenant}#OPEN")),
+            Self::CompletedByDate => Partition::new(Index::Due, format!("TENANT#{tenant}#DONE")),
+            Self::PendingByStart => Partition::new(Index::Start, format!("TENANT#{tenant}#PENDING")),
+        }
+    }
+
+    /// The sort keys of `workflow` in the job lists it is in (sparse: a cancelled or archived
+    /// workflow is in none).
+    fn of(workflow: &Workflow) -> Vec<(JobList, String)> {
+        let id = workflow.id;
+        let mut lists = Vec::new();
+        if workflow.status.is_open() {
+            lists.push((Self::OpenByDue, format!("{}#{id}", workflow.due_date)));
+        }
+        if let (WorkflowStatus::Completed, None, Some(completed)) =
+            (workflow.status, workflow.archived_at, workflow.completed_at)
+        {
+            lists.push((Self::CompletedByDate, format!("{}#{id}", completed.date_naive())));
+        }
+        if let (WorkflowStatus::Pending, Some(start)) = (workflow.status, workflow.scheduled_start) {
+            lists.push((Self::PendingByStart, format!("{start}#{id}")));
+        }
+        lists
+    }
+}
+
 /// Adds the table and index keys of `workflow` to its attributes.
 pub fn add_workflow_keys(workflow: &Workflow, item: &mut Item) {
     let tenant = &workflow.tenant_id;
     let lists = WorkflowList::of(workflow).into_iter().map(|list| list.partition(tenant));
     add_keys(item, workflow_key(tenant, workflow.id), workflow.id, lists);
+    for (list, sort_key) in JobList::of(workflow) {
+        list.partition(tenant).add_sorted(sort_key, item);
+    }
 }
 
 pub fn add_employee_keys(employee: &Employee, item: &mut Item) {
@@ -289,6 +402,8 @@ pub fn add_asset_keys(asset: &Asset, item: &mut Item) {
 
 pub fn add_tenant_keys(tenant: &TenantId, item: &mut Item) {
     item.extend(tenant_key(tenant));
+    item.insert(GSI_SK.to_owned(), AttributeValue::S(tenant.to_string()));
+    tenant_registry().add_to(item);
 }
 
 /// Adds the audit entry's keys: it lives in the partition of `target_pk`.

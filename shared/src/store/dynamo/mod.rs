@@ -12,22 +12,25 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
+use crate::domain::jobs::{JobName, JobRecord};
+use crate::domain::stats::{self, Delta, StatsScope, Totals};
 use crate::domain::tenant::Tenant;
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
 use crate::ports::{
-    AssetChange, AssetFilter, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, LinkedSummary, Page,
-    StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, JobStore, LinkedSummary,
+    Page, StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
-use keys::{OWNER, UniqueValue, WorkflowList};
+use chrono::NaiveDate;
+use keys::{JobList, OWNER, Partition, UniqueValue, WorkflowList};
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -134,29 +137,99 @@ impl<'a> Transaction<'a> {
         Ok(())
     }
 
+    /// Adds `delta` to one shard of the scope's running totals (the shard follows `spread`, a
+    /// random number, so concurrent writers of a tenant mostly touch different items).
+    fn add_totals(
+        &mut self,
+        tenant: &TenantId,
+        scope: &StatsScope,
+        delta: &Delta,
+        spread: u128,
+    ) -> Result<(), StoreError> {
+        let mut additions: Vec<(String, String)> = Vec::new();
+        for (status, change) in &delta.counts {
+            additions.push((format!("count#{}", status.as_str()), change.to_string()));
+        }
+        if let Some((workflow_type, hours)) = &delta.completion {
+            additions.push((format!("completion_count#{workflow_type}"), "1".to_owned()));
+            additions.push((format!("completion_hours#{workflow_type}"), hours.to_string()));
+        }
+        for (template, order, hours) in &delta.steps {
+            additions.push((format!("step_count#{template}#{order}"), "1".to_owned()));
+            additions.push((format!("step_hours#{template}#{order}"), hours.to_string()));
+        }
+        let mut update = Update::builder().table_name(self.table).set_key(Some(keys::stats_key(
+            tenant,
+            scope,
+            spread % keys::STATS_SHARDS,
+        )));
+        let mut clauses = Vec::new();
+        for (position, (attribute, amount)) in additions.into_iter().enumerate() {
+            clauses.push(format!("#a{position} :a{position}"));
+            update = update
+                .expression_attribute_names(format!("#a{position}"), attribute)
+                .expression_attribute_values(format!(":a{position}"), AttributeValue::N(amount));
+        }
+        let update = update.update_expression(format!("ADD {}", clauses.join(", "))).build().map_err(built)?;
+        self.push(TransactWriteItem::builder().update(update).build(), StoreError::Conflict);
+        Ok(())
+    }
+
+    /// Adds the running-totals changes of a workflow going from `before` to `after`.
+    fn workflow_totals(&mut self, before: Option<&Workflow>, after: &Workflow, spread: u128) -> Result<(), StoreError> {
+        for (scope, delta) in stats::deltas(before, after) {
+            self.add_totals(&after.tenant_id, &scope, &delta, spread)?;
+        }
+        Ok(())
+    }
+
+    /// Commits; a transaction that only collided with another one (no condition failed) is
+    /// tried again, since its conditions are evaluated afresh.
     async fn commit(self, client: &Client) -> Result<(), StoreError> {
         let Transaction { items, failures, .. } = self;
-        match client.transact_write_items().set_transact_items(Some(items)).send().await {
-            Ok(_) => Ok(()),
-            Err(error) => Err(transaction_error(error, failures)),
+        let mut attempt = 0;
+        loop {
+            let sent = client.transact_write_items().set_transact_items(Some(items.clone())).send().await;
+            match sent {
+                Ok(_) => return Ok(()),
+                Err(error) => match transaction_error(error, &failures) {
+                    Collision if attempt < COLLISION_RETRIES => {
+                        attempt += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(10 * u64::from(attempt))).await;
+                    }
+                    Collision => return Err(StoreError::Conflict),
+                    Failed(error) => return Err(error),
+                },
+            }
         }
     }
 }
 
-/// The meaning of a cancelled transaction: the error of the first item whose condition failed,
-/// `Conflict` when another transaction got in the way.
-fn transaction_error(error: SdkError<TransactWriteItemsError>, failures: Vec<StoreError>) -> StoreError {
+/// How often a transaction that only collided with another is tried again.
+const COLLISION_RETRIES: u32 = 3;
+
+enum Outcome {
+    /// Another transaction touched an item at the same time; no condition failed.
+    Collision,
+    Failed(StoreError),
+}
+
+use Outcome::{Collision, Failed};
+
+/// The meaning of a failed transaction: the error of the first item whose condition failed, a
+/// collision when another transaction got in the way.
+fn transaction_error(error: SdkError<TransactWriteItemsError>, failures: &[StoreError]) -> Outcome {
     if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = error.as_service_error() {
         let reasons = cancelled.cancellation_reasons();
         let failed = reasons.iter().position(|reason| reason.code() == Some("ConditionalCheckFailed"));
         if let Some(meaning) = failed.and_then(|position| failures.get(position)) {
-            return meaning.clone();
+            return Failed(meaning.clone());
         }
         if reasons.iter().any(|reason| reason.code() == Some("TransactionConflict")) {
-            return StoreError::Conflict;
+            return Collision;
         }
     }
-    unavailable(error)
+    Failed(unavailable(error))
 }
 
 fn built(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
@@ -283,6 +356,7 @@ impl WorkflowStore for DynamoStore {
         let mut transaction = self.transaction();
         transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
         transaction.audit(keys::workflow_pk(tenant, workflow.id), audit)?;
+        transaction.workflow_totals(None, workflow, audit.id.as_u128())?;
         if let Some(employee) = workflow.employee_id {
             transaction.require(keys::employee_key(tenant, employee), StoreError::MissingLink("employee_id"))?;
         }
@@ -299,15 +373,16 @@ impl WorkflowStore for DynamoStore {
     async fn update_workflow(
         &self,
         workflow: &Workflow,
-        expected_version: u64,
+        before: &Workflow,
         audit: &AuditEntry,
         assets: &[AssetChange<'_>],
     ) -> Result<(), StoreError> {
         let mut item = to_item(workflow)?;
         keys::add_workflow_keys(workflow, &mut item);
         let mut transaction = self.transaction();
-        transaction.put(item, Guard::Version(expected_version), StoreError::Conflict)?;
+        transaction.put(item, Guard::Version(before.version), StoreError::Conflict)?;
         transaction.audit(keys::workflow_pk(&workflow.tenant_id, workflow.id), audit)?;
+        transaction.workflow_totals(Some(before), workflow, audit.id.as_u128())?;
         for change in assets {
             self.put_asset(&mut transaction, change)?;
         }
@@ -343,7 +418,7 @@ impl WorkflowStore for DynamoStore {
             for item in output.items.unwrap_or_default() {
                 if keys::is_audit_item(&item) {
                     entries.push(from_item(item)?);
-                } else {
+                } else if keys::is_workflow_item(&item) {
                     workflow = Some(from_item(item)?);
                 }
             }
@@ -466,4 +541,192 @@ impl DirectoryStore for DynamoStore {
         }
         Ok(())
     }
+}
+
+impl DynamoStore {
+    /// Every item of one job list whose sort key is below `below`, following pages.
+    async fn job_list(&self, partition: Partition, below: String) -> Result<Vec<Workflow>, StoreError> {
+        let mut found = Vec::new();
+        let mut start_key = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(partition.index.name())
+                .key_condition_expression("#pk = :pk AND #sk < :below")
+                .expression_attribute_names("#pk", partition.index.attribute())
+                .expression_attribute_names("#sk", partition.index.sort_attribute())
+                .expression_attribute_values(":pk", AttributeValue::S(partition.key.clone()))
+                .expression_attribute_values(":below", AttributeValue::S(below.clone()))
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in output.items.unwrap_or_default() {
+                found.push(from_item(item)?);
+            }
+            start_key = output.last_evaluated_key;
+            if start_key.is_none() {
+                return Ok(found);
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl JobStore for DynamoStore {
+    async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        let registry = keys::tenant_registry();
+        let mut tenants = Vec::new();
+        let mut start_key = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(registry.index.name())
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", registry.index.attribute())
+                .expression_attribute_values(":pk", AttributeValue::S(registry.key.clone()))
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in output.items.unwrap_or_default() {
+                tenants.push(from_item(item)?);
+            }
+            start_key = output.last_evaluated_key;
+            if start_key.is_none() {
+                return Ok(tenants);
+            }
+        }
+    }
+
+    async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
+        self.job_list(JobList::OpenByDue.partition(tenant), date.to_string()).await
+    }
+
+    async fn pending_starting_by(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
+        let next_day = date.succ_opt().unwrap_or(date);
+        self.job_list(JobList::PendingByStart.partition(tenant), next_day.to_string()).await
+    }
+
+    async fn completed_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
+        self.job_list(JobList::CompletedByDate.partition(tenant), date.to_string()).await
+    }
+
+    async fn claim_once(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<bool, StoreError> {
+        let mut item = keys::claim_key(tenant, workflow, key);
+        let expires = chrono::Utc::now().timestamp() + CLAIM_LIFETIME_SECONDS;
+        item.insert(keys::EXPIRES_AT.to_owned(), AttributeValue::N(expires.to_string()));
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(true),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Ok(false)
+            }
+            Err(error) => Err(unavailable(error)),
+        }
+    }
+
+    async fn release_claim(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::claim_key(tenant, workflow, key)))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    async fn record_job(&self, record: &JobRecord) -> Result<(), StoreError> {
+        let mut item = to_item(record)?;
+        item.insert(keys::PK.to_owned(), AttributeValue::S(keys::job_pk(record.job.as_str())));
+        item.insert(keys::SK.to_owned(), AttributeValue::S(keys::job_sk(&record.started_at.to_rfc3339(), record.id)));
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    async fn job_history(&self, job: JobName, limit: usize) -> Result<Vec<JobRecord>, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(keys::job_pk(job.as_str())))
+            .scan_index_forward(false)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        output.items.unwrap_or_default().into_iter().map(from_item).collect()
+    }
+}
+
+/// A claim outlives the day it is about by a week, then DynamoDB's TTL removes it.
+const CLAIM_LIFETIME_SECONDS: i64 = 8 * 24 * 3600;
+
+#[async_trait]
+impl StatsStore for DynamoStore {
+    async fn totals(&self, tenant: &TenantId, scope: &StatsScope) -> Result<Totals, StoreError> {
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(keys::stats_pk(tenant, scope)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let mut totals = Totals::default();
+        for shard in output.items.unwrap_or_default() {
+            totals.add(&totals_of(&shard));
+        }
+        Ok(totals)
+    }
+}
+
+/// Reads one shard item's `count#...`, `completion_*#...` and `step_*#...` attributes.
+fn totals_of(item: &Item) -> Totals {
+    let mut totals = Totals::default();
+    for (name, value) in item {
+        let Some(number) = value.as_n().ok().and_then(|number| number.parse::<f64>().ok()) else { continue };
+        let mut parts = name.split('#');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some("count"), Some(status), None) => {
+                totals.counts.insert(status.to_owned(), number as i64);
+            }
+            (Some("completion_count"), Some(kind), None) => {
+                totals.completion.entry(kind.to_owned()).or_default().0 = number as i64
+            }
+            (Some("completion_hours"), Some(kind), None) => {
+                totals.completion.entry(kind.to_owned()).or_default().1 = number
+            }
+            (Some(field @ ("step_count" | "step_hours")), Some(template), Some(order)) => {
+                let entry = totals.steps.entry(template.to_owned()).or_default().entry(order.to_owned()).or_default();
+                if field == "step_count" {
+                    entry.0 = number as i64;
+                } else {
+                    entry.1 = number;
+                }
+            }
+            _ => {}
+        }
+    }
+    totals
 }

@@ -50,12 +50,16 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
                 .map_err(built)?,
         );
     for index in Index::ALL {
-        let (index_name, partition_attribute) = (index.name(), index.attribute());
+        let (index_name, partition_attribute, sort_attribute) =
+            (index.name(), index.attribute(), index.sort_attribute());
+        if sort_attribute != GSI_SK {
+            request = request.attribute_definitions(string_attribute(sort_attribute)?);
+        }
         request = request.attribute_definitions(string_attribute(partition_attribute)?).global_secondary_indexes(
             GlobalSecondaryIndex::builder()
                 .index_name(index_name)
                 .key_schema(key(partition_attribute, KeyType::Hash)?)
-                .key_schema(key(GSI_SK, KeyType::Range)?)
+                .key_schema(key(sort_attribute, KeyType::Range)?)
                 .projection(Projection::builder().projection_type(ProjectionType::All).build())
                 .build()
                 .map_err(built)?,

@@ -1,0 +1,6 @@
+//! The archive job, on its EventBridge schedule.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    jobs::serve(shared::domain::jobs::JobName::Archive).await
+}

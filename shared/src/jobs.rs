@@ -1,0 +1,182 @@
+//! The scheduled jobs, one runner for all: overdue reminders, auto-start and archive. Each
+//! finds its work through an index of exactly that work, is safe to run any number of times a
+//! day, and writes a job-history record of every run.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::domain::audit::{AuditEntry, TargetType};
+use crate::domain::jobs::{JobName, JobRecord};
+use crate::domain::messages;
+use crate::domain::stats::StatsScope;
+use crate::domain::tenant::Tenant;
+use crate::domain::workflow::Workflow;
+use crate::notify::Notifier;
+use crate::ports::{Store, StoreError};
+use crate::telemetry::metric;
+
+/// Completed workflows are archived this many days after their completion date.
+pub const ARCHIVE_AFTER_DAYS: u64 = 90;
+/// A tenant whose overdue rate is above this is reported.
+pub const OVERDUE_RATE_THRESHOLD: f64 = 0.2;
+
+pub struct JobRunner {
+    store: Arc<dyn Store>,
+    notifier: Arc<Notifier>,
+    clock: Arc<dyn Clock>,
+}
+
+/// What one run did, as it goes.
+#[derive(Default)]
+struct Tally {
+    counts: BTreeMap<String, u64>,
+    errors: Vec<String>,
+}
+
+impl Tally {
+    fn count(&mut self, what: &str) {
+        *self.counts.entry(what.to_owned()).or_default() += 1;
+    }
+
+    fn error(&mut self, tenant: &Tenant, error: impl std::fmt::Display) {
+        tracing::error!(tenant_id = %tenant.id, %error, "job step failed");
+        self.errors.push(format!("{}: {error}", tenant.id));
+    }
+}
+
+impl JobRunner {
+    pub fn new(store: Arc<dyn Store>, notifier: Arc<Notifier>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, notifier, clock }
+    }
+
+    /// Runs `job` for every active tenant. `run_date` fixes "today" for all of them (local runs
+    /// with `?today=`); without it each tenant's today is its own date.
+    pub async fn run(&self, job: JobName, run_date: Option<NaiveDate>) -> Result<JobRecord, StoreError> {
+        let started_at = self.clock.now();
+        let mut tally = Tally::default();
+        for tenant in self.store.tenants().await?.into_iter().filter(Tenant::is_active) {
+            let today = run_date.unwrap_or_else(|| tenant.today(started_at));
+            let outcome = match job {
+                JobName::OverdueReminders => self.remind(&tenant, today, &mut tally).await,
+                JobName::AutoStart => self.auto_start(&tenant, today, &mut tally).await,
+                JobName::Archive => self.archive(&tenant, today, &mut tally).await,
+                JobName::HrisSync => Ok(()),
+            };
+            if let Err(error) = outcome {
+                tally.error(&tenant, error);
+            }
+            tally.count("tenants");
+        }
+        let record = JobRecord {
+            id: Uuid::now_v7(),
+            job,
+            run_date: run_date.unwrap_or_else(|| started_at.date_naive()),
+            started_at,
+            finished_at: self.clock.now(),
+            counts: tally.counts,
+            errors: tally.errors,
+        };
+        self.store.record_job(&record).await?;
+        let duration = (record.finished_at - record.started_at).num_milliseconds() as f64;
+        metric("JobDurationMs", duration, &[("Job", job.as_str())]);
+        metric("JobErrors", record.errors.len() as f64, &[("Job", job.as_str())]);
+        tracing::info!(job = job.as_str(), counts = ?record.counts, errors = record.errors.len(), "job finished");
+        Ok(record)
+    }
+
+    /// One reminder per overdue workflow per day, to its assignee (or the tenant's IT address),
+    /// whatever the number of runs: the day's reminder is claimed before it is sent, and the
+    /// claim is given back when the send fails so a later run tries again.
+    async fn remind(&self, tenant: &Tenant, today: NaiveDate, tally: &mut Tally) -> Result<(), StoreError> {
+        let overdue = self.store.open_due_before(&tenant.id, today).await?;
+        for workflow in &overdue {
+            tally.count("overdue");
+            let claim = format!("reminder#{today}");
+            if !self.store.claim_once(&tenant.id, workflow.id, &claim).await? {
+                tally.count("already_reminded");
+                continue;
+            }
+            let to = workflow.assigned_to.as_ref().unwrap_or(&tenant.it_email);
+            let email = messages::overdue(tenant, to, workflow, self.notifier.frontend_url());
+            match self.notifier.email(&email).await {
+                Ok(()) => tally.count("reminders_sent"),
+                Err(error) => {
+                    self.store.release_claim(&tenant.id, workflow.id, &claim).await?;
+                    tally.count("reminders_failed");
+                    tally.error(tenant, error);
+                }
+            }
+        }
+        self.report_overdue_rate(tenant, overdue.len(), tally).await
+    }
+
+    /// The share of open workflows that are overdue, from the running totals (no scan): logged
+    /// as a warning and counted above the threshold, emitted as a metric always.
+    async fn report_overdue_rate(&self, tenant: &Tenant, overdue: usize, tally: &mut Tally) -> Result<(), StoreError> {
+        let open = self.store.totals(&tenant.id, &StatsScope::Tenant).await?.open();
+        let rate = if open > 0 { overdue as f64 / open as f64 } else { 0.0 };
+        metric("OverdueRate", rate, &[("TenantId", tenant.id.as_str())]);
+        if rate > OVERDUE_RATE_THRESHOLD {
+            tracing::warn!(tenant_id = %tenant.id, overdue, open, rate, "overdue rate above 20%");
+            metric("TenantsOverdueRateHigh", 1.0, &[]);
+            tally.count("tenants_overdue_rate_high");
+        }
+        Ok(())
+    }
+
+    /// Starts pending workflows scheduled for today or earlier, through the same conditional
+    /// transition as the API: one that someone else started first is left alone.
+    async fn auto_start(&self, tenant: &Tenant, today: NaiveDate, tally: &mut Tally) -> Result<(), StoreError> {
+        for workflow in self.store.pending_starting_by(&tenant.id, today).await? {
+            let now = self.clock.now();
+            let mut started = workflow.clone();
+            if started.start(now).is_err() {
+                tally.count("skipped");
+                continue;
+            }
+            match self.save(tenant, &workflow, &started, "workflow.started", "system:auto-start", now).await {
+                Ok(()) => tally.count("started"),
+                Err(StoreError::Conflict) => tally.count("skipped"),
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+
+    /// Archives workflows completed more than 90 days before today.
+    async fn archive(&self, tenant: &Tenant, today: NaiveDate, tally: &mut Tally) -> Result<(), StoreError> {
+        let cutoff = today.checked_sub_days(Days::new(ARCHIVE_AFTER_DAYS)).unwrap_or(today);
+        for workflow in self.store.completed_before(&tenant.id, cutoff).await? {
+            let now = self.clock.now();
+            let mut archived = workflow.clone();
+            archived.archive(now);
+            match self.save(tenant, &workflow, &archived, "workflow.archived", "system:archive", now).await {
+                Ok(()) => tally.count("archived"),
+                Err(StoreError::Conflict) => tally.count("skipped"),
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+
+    async fn save(
+        &self,
+        tenant: &Tenant,
+        before: &Workflow,
+        after: &Workflow,
+        action: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let audit = AuditEntry::new(&tenant.id, actor, action, TargetType::Workflow, after.id, now)
+            .with_diff(Some(before), after);
+        self.store.update_workflow(after, before, &audit, &[]).await?;
+        tracing::info!(tenant_id = %tenant.id, workflow_id = %after.id, step = after.current_step, action, "workflow changed by a job");
+        self.notifier.workflow_changed(tenant, Some(before), after, now).await;
+        Ok(())
+    }
+}

@@ -1,0 +1,9 @@
+//! Contract §7 (jobs and emails) on both stores.
+
+assetronics_tests::for_each_store!(job_cases:
+    overdue_reminders_go_out_once_a_day,
+    reminders_follow_each_tenants_calendar,
+    auto_start_starts_what_is_due_to_start_once,
+    archive_takes_workflows_completed_more_than_ninety_days_ago,
+    assignment_emails_go_to_new_assignees_only,
+);
