@@ -45,15 +45,19 @@ pub fn emulator_client() -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::from_conf(emulator_config().build())
 }
 
+/// The emulator's URL.
+pub fn emulator_endpoint() -> String {
+    std::env::var(ENDPOINT_VARIABLE).unwrap_or_else(|_| {
+        panic!("{ENDPOINT_VARIABLE} is not set: run the tests with scripts/test, which starts moto")
+    })
+}
+
 /// The emulator's client configuration, to extend (with an interceptor, say) before building.
 pub fn emulator_config() -> aws_sdk_dynamodb::config::Builder {
-    let endpoint = std::env::var(ENDPOINT_VARIABLE).unwrap_or_else(|_| {
-        panic!("{ENDPOINT_VARIABLE} is not set: run the tests with scripts/test, which starts moto")
-    });
     aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
+        .endpoint_url(emulator_endpoint())
         .credentials_provider(Credentials::new("test", "test", None, None, "static"))
 }
 
