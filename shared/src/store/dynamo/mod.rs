@@ -248,6 +248,13 @@ pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
     Ok(item)
 }
 
+/// A workflow as its table item: its attributes with its table and index keys.
+pub fn workflow_item(workflow: &Workflow) -> Result<Item, StoreError> {
+    let mut item = to_item(workflow)?;
+    keys::add_workflow_keys(workflow, &mut item);
+    Ok(item)
+}
+
 pub(crate) fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     serde_dynamo::from_item(item).map_err(|error| StoreError::Unavailable(format!("unreadable item: {error}")))
 }
@@ -351,8 +358,7 @@ impl TenantStore for DynamoStore {
 impl WorkflowStore for DynamoStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
         let tenant = &workflow.tenant_id;
-        let mut item = to_item(workflow)?;
-        keys::add_workflow_keys(workflow, &mut item);
+        let item = workflow_item(workflow)?;
         let mut transaction = self.transaction();
         transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
         transaction.audit(keys::workflow_pk(tenant, workflow.id), audit)?;
@@ -377,8 +383,7 @@ impl WorkflowStore for DynamoStore {
         audit: &AuditEntry,
         assets: &[AssetChange<'_>],
     ) -> Result<(), StoreError> {
-        let mut item = to_item(workflow)?;
-        keys::add_workflow_keys(workflow, &mut item);
+        let item = workflow_item(workflow)?;
         let mut transaction = self.transaction();
         transaction.put(item, Guard::Version(before.version), StoreError::Conflict)?;
         transaction.audit(keys::workflow_pk(&workflow.tenant_id, workflow.id), audit)?;
