@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use assetronics_tests::{emulator_config, tenant, test_now};
+use assetronics_tests::{config, emulator_config, tenant, test_now};
 use aws_sdk_dynamodb::config::interceptors::AfterDeserializationInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
@@ -19,10 +19,9 @@ use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::jobs::JobName;
 use shared::domain::template::Template;
 use shared::domain::workflow::{TriggeredBy, Workflow, WorkflowDraft};
-use shared::jobs::JobRunner;
-use shared::notify::{Channels, Notifier};
+use shared::http::AppState;
+use shared::notify::Channels;
 use shared::ports::Store;
-use shared::secrets::SecretBox;
 use shared::store::dynamo::{DynamoStore, workflow_item};
 
 /// Requests, items returned, and items evaluated (a Query's `ScannedCount`).
@@ -111,8 +110,7 @@ async fn the_reminder_job_reads_about_the_overdue_workflows_only() {
     );
     let outbox = Arc::new(Outbox::new(Arc::new(FixedClock(test_now()))));
     let channels = Channels { mailer: outbox.clone(), chat: outbox.clone(), events: Arc::new(LoggedEvents) };
-    let notifier = Notifier::new(channels, Arc::new(SecretBox::development()), "https://app.example".into(), 1000.0);
-    let runner = JobRunner::new(store.clone(), Arc::new(notifier), Arc::new(FixedClock(test_now())));
+    let runner = AppState::new(store.clone(), &config(), Arc::new(FixedClock(test_now())), channels).jobs();
     let record = runner.run(JobName::OverdueReminders, Some(today)).await.unwrap();
     let requests = reads.0.requests.load(Ordering::SeqCst) - before.0;
     let returned = reads.0.returned.load(Ordering::SeqCst) - before.1;

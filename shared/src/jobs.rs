@@ -15,6 +15,7 @@ use crate::domain::messages;
 use crate::domain::stats::StatsScope;
 use crate::domain::tenant::Tenant;
 use crate::domain::workflow::Workflow;
+use crate::hris::HrisService;
 use crate::notify::Notifier;
 use crate::ports::{Store, StoreError};
 use crate::telemetry::metric;
@@ -28,6 +29,7 @@ pub struct JobRunner {
     store: Arc<dyn Store>,
     notifier: Arc<Notifier>,
     clock: Arc<dyn Clock>,
+    hris: Arc<HrisService>,
 }
 
 /// What one run did, as it goes.
@@ -49,8 +51,8 @@ impl Tally {
 }
 
 impl JobRunner {
-    pub fn new(store: Arc<dyn Store>, notifier: Arc<Notifier>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, notifier, clock }
+    pub fn new(store: Arc<dyn Store>, notifier: Arc<Notifier>, clock: Arc<dyn Clock>, hris: Arc<HrisService>) -> Self {
+        Self { store, notifier, clock, hris }
     }
 
     /// Runs `job` for every active tenant. `run_date` fixes "today" for all of them (local runs
@@ -64,7 +66,7 @@ impl JobRunner {
                 JobName::OverdueReminders => self.remind(&tenant, today, &mut tally).await,
                 JobName::AutoStart => self.auto_start(&tenant, today, &mut tally).await,
                 JobName::Archive => self.archive(&tenant, today, &mut tally).await,
-                JobName::HrisSync => Ok(()),
+                JobName::HrisSync => self.sync(&tenant, &mut tally).await,
             };
             if let Err(error) = outcome {
                 tally.error(&tenant, error);
@@ -124,6 +126,22 @@ impl JobRunner {
             tracing::warn!(tenant_id = %tenant.id, overdue, open, rate, "overdue rate above 20%");
             metric("TenantsOverdueRateHigh", 1.0, &[]);
             tally.count("tenants_overdue_rate_high");
+        }
+        Ok(())
+    }
+
+    /// Pulls the tenant's changed employees from its HRIS (tenants without API access are skipped).
+    async fn sync(&self, tenant: &Tenant, tally: &mut Tally) -> Result<(), StoreError> {
+        if self.hris.access(tenant).is_none() {
+            return Ok(());
+        }
+        match self.hris.sync(tenant).await {
+            Ok((changes, started)) => {
+                tally.counts.entry("changes".to_owned()).and_modify(|n| *n += changes as u64).or_insert(changes as u64);
+                tally.counts.entry("workflows_started".to_owned()).and_modify(|n| *n += started as u64).or_insert(started as u64);
+                tally.count("tenants_synced");
+            }
+            Err(error) => tally.error(tenant, error),
         }
         Ok(())
     }

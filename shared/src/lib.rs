@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod hris;
 pub mod http;
 pub mod jobs;
 pub mod notify;

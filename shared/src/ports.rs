@@ -287,6 +287,39 @@ pub trait JobStore: Send + Sync {
     async fn job_history(&self, job: JobName, limit: usize) -> Result<Vec<JobRecord>, StoreError>;
 }
 
+/// What a delivery id has seen before.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliveryClaim {
+    /// First time: the caller processes it.
+    Claimed,
+    /// Another request is processing it right now.
+    InProgress,
+    /// Processed before, with this result.
+    Completed(serde_json::Value),
+    /// The id was used before with another body.
+    BodyMismatch,
+}
+
+/// Exactly-once processing of HRIS deliveries and their effects.
+#[async_trait]
+pub trait HrisStore: Send + Sync {
+    /// Claims a delivery id for processing (in progress, expiring), or says what it saw before.
+    async fn claim_delivery(&self, tenant: &TenantId, delivery: &str, body_hash: &str) -> Result<DeliveryClaim, StoreError>;
+    async fn complete_delivery(&self, tenant: &TenantId, delivery: &str, result: &serde_json::Value) -> Result<(), StoreError>;
+    /// Gives a claim back after a failure, so that a redelivery is processed again.
+    async fn release_delivery(&self, tenant: &TenantId, delivery: &str) -> Result<(), StoreError>;
+    /// Stores a new workflow unless `natural_key` was used before, in one transaction with the
+    /// key; returns the id of the workflow that holds the key when it was.
+    async fn insert_workflow_once(
+        &self,
+        workflow: &Workflow,
+        audit: &AuditEntry,
+        natural_key: &str,
+    ) -> Result<Option<Uuid>, StoreError>;
+    async fn sync_cursor(&self, tenant: &TenantId) -> Result<Option<String>, StoreError>;
+    async fn set_sync_cursor(&self, tenant: &TenantId, cursor: &str) -> Result<(), StoreError>;
+}
+
 /// The running totals of workflows (see `domain::stats`).
 #[async_trait]
 pub trait StatsStore: Send + Sync {
@@ -294,9 +327,9 @@ pub trait StatsStore: Send + Sync {
 }
 
 /// Everything the API and the jobs need from a store.
-pub trait Store: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore {}
+pub trait Store: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore {}
 
-impl<T: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore> Store for T {}
+impl<T: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore> Store for T {}
 
 /// A notification or event that could not be delivered; the message is for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -318,4 +351,25 @@ pub trait ChatPoster: Send + Sync {
 pub trait EventPublisher: Send + Sync {
     /// Publishes every event or fails; the adapter batches and retries as its bus needs.
     async fn publish(&self, events: &[WorkflowEvent]) -> Result<(), DeliveryError>;
+}
+
+/// How the service reaches a tenant's HRIS API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HrisAccess {
+    pub base_url: String,
+    pub api_key: String,
+}
+
+/// Employees changed since a cursor, and the cursor to continue from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HrisChanges {
+    pub changed: Vec<(crate::domain::hris::HrisEventKind, String)>,
+    pub cursor: String,
+}
+
+/// An HRIS's API (BambooHR first; one implementation per vendor).
+#[async_trait]
+pub trait HrisApi: Send + Sync {
+    async fn employee(&self, access: &HrisAccess, id: &str) -> Result<crate::domain::hris::HrisEmployee, DeliveryError>;
+    async fn changes(&self, access: &HrisAccess, since: Option<&str>) -> Result<HrisChanges, DeliveryError>;
 }

@@ -8,17 +8,13 @@ use lambda_runtime::{Error, LambdaEvent, service_fn};
 use shared::clock::SystemClock;
 use shared::config::ApiConfig;
 use shared::domain::jobs::{JobName, JobRecord};
+use shared::http::AppState;
 use shared::http::lambda::aws_channels;
 use shared::jobs::JobRunner;
-use shared::notify::Notifier;
 use shared::store::dynamo::DynamoStore;
 
 /// Runs `job` for the scheduled event; each tenant's "today" is its own date.
-pub async fn handle(
-    runner: &JobRunner,
-    job: JobName,
-    _event: LambdaEvent<EventBridgeEvent>,
-) -> Result<JobRecord, Error> {
+pub async fn handle(runner: &JobRunner, job: JobName, _event: LambdaEvent<EventBridgeEvent>) -> Result<JobRecord, Error> {
     Ok(runner.run(job, None).await?)
 }
 
@@ -28,13 +24,7 @@ pub async fn serve(job: JobName) -> Result<(), Error> {
     let config = ApiConfig::from_env()?;
     let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk_config), ApiConfig::table_name()?);
-    let notifier = Notifier::new(
-        aws_channels(&sdk_config),
-        config.secrets.clone(),
-        config.frontend_url.clone(),
-        config.emails_per_second,
-    );
-    let runner = JobRunner::new(Arc::new(store), Arc::new(notifier), Arc::new(SystemClock));
+    let runner = AppState::new(Arc::new(store), &config, Arc::new(SystemClock), aws_channels(&sdk_config)).jobs();
     let runner = &runner;
     lambda_runtime::run(service_fn(move |event| handle(runner, job, event))).await
 }

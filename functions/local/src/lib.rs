@@ -26,7 +26,6 @@ use shared::http::AppError;
 use shared::http::AppState;
 use shared::http::extract::ApiQuery;
 use shared::http::response::{Data, data};
-use shared::jobs::JobRunner;
 use shared::notify::Channels;
 use shared::ports::{Store, StoreError};
 use shared::store::dynamo::DynamoStore;
@@ -35,7 +34,7 @@ use uuid::Uuid;
 
 /// Every route group, as one router.
 pub fn routes() -> Router<AppState> {
-    templates::routes().merge(workflows::routes()).merge(tenants::routes()).merge(directory::routes())
+    templates::routes().merge(workflows::routes()).merge(tenants::routes()).merge(directory::routes()).merge(webhooks::routes())
 }
 
 /// The served application, with the local-only routes over `outbox`.
@@ -65,8 +64,7 @@ async fn run_job(
     ApiQuery(query): ApiQuery<JobQuery>,
 ) -> Result<axum::Json<Data<JobRecord>>, AppError> {
     let job = JobName::parse(&name).ok_or_else(|| AppError::NotFound(format!("no job {name}")))?;
-    let runner = JobRunner::new(state.store.clone(), state.notifier.clone(), state.clock.clone());
-    Ok(data(runner.run(job, query.today).await?))
+    Ok(data(state.jobs().run(job, query.today).await?))
 }
 
 /// `GET /local/outbox`: every email and Slack post "sent", oldest first.
@@ -81,6 +79,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         workflows::openapi(),
         tenants::openapi(),
         directory::openapi(),
+        webhooks::openapi(),
     ])
 }
 

@@ -6,6 +6,7 @@ pub mod caller;
 pub mod catalog;
 pub mod directory;
 pub mod events;
+pub mod hris;
 pub mod jobs;
 pub mod messages;
 pub mod secret;

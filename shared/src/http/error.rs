@@ -31,6 +31,9 @@ pub enum AppError {
     PreconditionFailed(u64),
     #[error("{0}")]
     Conflict(String),
+    /// An upstream service (the tenant's HRIS) did not answer usefully; retry later.
+    #[error("{0}")]
+    BadGateway(String),
     /// A real fault. The message is logged, never sent.
     #[error("{0}")]
     Internal(String),
@@ -69,6 +72,7 @@ impl AppError {
             Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Validation Failed"),
             Self::PreconditionFailed(_) => (StatusCode::PRECONDITION_FAILED, "stale-version", "Precondition Failed"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Self::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream", "Bad Gateway"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal Server Error"),
         }
     }
@@ -130,5 +134,15 @@ impl From<TransitionError> for AppError {
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> Self {
         Self::Validation(errors)
+    }
+}
+
+impl From<crate::hris::HrisError> for AppError {
+    fn from(error: crate::hris::HrisError) -> Self {
+        match error {
+            crate::hris::HrisError::Store(error) => error.into(),
+            crate::hris::HrisError::Invalid(message) => Self::validation("body", message),
+            crate::hris::HrisError::Upstream(error) => Self::BadGateway(format!("the HRIS API did not answer: {error}")),
+        }
     }
 }

@@ -6,7 +6,11 @@ use crate::auth::TokenVerifier;
 use crate::clock::Clock;
 use crate::config::ApiConfig;
 use crate::notify::{Channels, Notifier};
-use crate::ports::Store;
+use crate::adapters::bamboohr::BambooHr;
+use crate::adapters::http_client::HttpClient;
+use crate::hris::HrisService;
+use crate::jobs::JobRunner;
+use crate::ports::{HrisApi, Store};
 use crate::secrets::SecretBox;
 
 use super::cursor::CursorSigner;
@@ -21,6 +25,8 @@ pub struct AppState {
     pub tenants: Arc<TenantCache>,
     pub secrets: Arc<SecretBox>,
     pub notifier: Arc<Notifier>,
+    /// Tenants' HRIS APIs (BambooHR).
+    pub hris_api: Arc<dyn HrisApi>,
 }
 
 impl AppState {
@@ -36,6 +42,24 @@ impl AppState {
             tenants: Arc::default(),
             secrets: config.secrets.clone(),
             notifier: Arc::new(notifier),
+            hris_api: Arc::new(BambooHr::new(HttpClient::new(std::time::Duration::from_secs(5)))),
         }
+    }
+}
+
+impl AppState {
+    /// HRIS changes applied with this state's store, notifier and clock.
+    pub fn hris(&self) -> HrisService {
+        HrisService {
+            store: self.store.clone(),
+            notifier: self.notifier.clone(),
+            clock: self.clock.clone(),
+            api: self.hris_api.clone(),
+            secrets: self.secrets.clone(),
+        }
+    }
+
+    pub fn jobs(&self) -> JobRunner {
+        JobRunner::new(self.store.clone(), self.notifier.clone(), self.clock.clone(), Arc::new(self.hris()))
     }
 }

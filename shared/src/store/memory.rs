@@ -22,7 +22,7 @@ use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
     AssetChange, AssetFilter, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, JobStore, LinkedSummary,
-    Listed, Page, StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    Listed, Page, StatsStore, DeliveryClaim, HrisStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -42,9 +42,37 @@ struct TenantData {
     totals: BTreeMap<String, Totals>,
     /// Once-only claims: (workflow, key).
     claims: BTreeSet<(Uuid, String)>,
+    /// HRIS deliveries by id.
+    deliveries: BTreeMap<String, Delivery>,
+    /// HRIS effects by natural key, with the workflow each started.
+    effects: BTreeMap<String, Uuid>,
+    sync_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Delivery {
+    body_hash: String,
+    result: Option<serde_json::Value>,
+    claimed_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl TenantData {
+    /// Checks and stores a new workflow, as one DynamoDB transaction does.
+    fn insert_workflow(&mut self, workflow: &Workflow) -> Result<(), StoreError> {
+        if self.workflows.contains_key(&workflow.id) {
+            return Err(StoreError::AlreadyExists);
+        }
+        if workflow.employee_id.is_some_and(|id| !self.employees.contains_key(&id)) {
+            return Err(StoreError::MissingLink("employee_id"));
+        }
+        if workflow.asset_id.is_some_and(|id| !self.assets.contains_key(&id)) {
+            return Err(StoreError::MissingLink("asset_id"));
+        }
+        self.workflows.insert(workflow.id, workflow.clone());
+        self.add_totals(None, workflow);
+        Ok(())
+    }
+
     fn add_totals(&mut self, before: Option<&Workflow>, after: &Workflow) {
         for (scope, delta) in stats::deltas(before, after) {
             delta.apply(self.totals.entry(scope.key()).or_default());
@@ -269,21 +297,7 @@ impl TenantStore for MemoryStore {
 #[async_trait]
 impl WorkflowStore for MemoryStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(&[audit], StoreError::AlreadyExists, |state| {
-            let data = state.tenant_mut(&workflow.tenant_id);
-            if data.workflows.contains_key(&workflow.id) {
-                return Err(StoreError::AlreadyExists);
-            }
-            if workflow.employee_id.is_some_and(|id| !data.employees.contains_key(&id)) {
-                return Err(StoreError::MissingLink("employee_id"));
-            }
-            if workflow.asset_id.is_some_and(|id| !data.assets.contains_key(&id)) {
-                return Err(StoreError::MissingLink("asset_id"));
-            }
-            data.workflows.insert(workflow.id, workflow.clone());
-            data.add_totals(None, workflow);
-            Ok(())
-        })
+        self.commit(&[audit], StoreError::AlreadyExists, |state| state.tenant_mut(&workflow.tenant_id).insert_workflow(workflow))
     }
 
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError> {
@@ -505,5 +519,81 @@ impl JobStore for MemoryStore {
 impl StatsStore for MemoryStore {
     async fn totals(&self, tenant: &TenantId, scope: &StatsScope) -> Result<Totals, StoreError> {
         Ok(self.read(tenant, |data| data.totals.get(&scope.key()).cloned()).flatten().unwrap_or_default())
+    }
+}
+
+/// An in-progress delivery older than this is taken to have failed, and may be claimed again.
+const DELIVERY_STALE_SECONDS: i64 = 30;
+
+#[async_trait]
+impl HrisStore for MemoryStore {
+    async fn claim_delivery(&self, tenant: &TenantId, delivery: &str, body_hash: &str) -> Result<DeliveryClaim, StoreError> {
+        let mut state = self.lock();
+        let now = chrono::Utc::now();
+        let deliveries = &mut state.tenant_mut(tenant).deliveries;
+        let claim = match deliveries.get(delivery) {
+            Some(seen) if seen.body_hash != body_hash => DeliveryClaim::BodyMismatch,
+            Some(Delivery { result: Some(result), .. }) => DeliveryClaim::Completed(result.clone()),
+            Some(seen) if (now - seen.claimed_at).num_seconds() < DELIVERY_STALE_SECONDS => DeliveryClaim::InProgress,
+            _ => {
+                let record = Delivery { body_hash: body_hash.to_owned(), result: None, claimed_at: now };
+                deliveries.insert(delivery.to_owned(), record);
+                DeliveryClaim::Claimed
+            }
+        };
+        Ok(claim)
+    }
+
+    async fn complete_delivery(&self, tenant: &TenantId, delivery: &str, result: &serde_json::Value) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        if let Some(record) = state.tenant_mut(tenant).deliveries.get_mut(delivery) {
+            record.result = Some(result.clone());
+        }
+        if let Some(path) = &self.data_path {
+            save(path, &state)?;
+        }
+        Ok(())
+    }
+
+    async fn release_delivery(&self, tenant: &TenantId, delivery: &str) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        let deliveries = &mut state.tenant_mut(tenant).deliveries;
+        if deliveries.get(delivery).is_some_and(|record| record.result.is_none()) {
+            deliveries.remove(delivery);
+        }
+        Ok(())
+    }
+
+    async fn insert_workflow_once(
+        &self,
+        workflow: &Workflow,
+        audit: &AuditEntry,
+        natural_key: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let mut existing = None;
+        self.commit(&[audit], StoreError::AlreadyExists, |state| {
+            let data = state.tenant_mut(&workflow.tenant_id);
+            if let Some(holder) = data.effects.get(natural_key) {
+                existing = Some(*holder);
+                return Ok(());
+            }
+            data.insert_workflow(workflow)?;
+            data.effects.insert(natural_key.to_owned(), workflow.id);
+            Ok(())
+        })?;
+        Ok(existing)
+    }
+
+    async fn sync_cursor(&self, tenant: &TenantId) -> Result<Option<String>, StoreError> {
+        Ok(self.read(tenant, |data| data.sync_cursor.clone()).flatten())
+    }
+
+    async fn set_sync_cursor(&self, tenant: &TenantId, cursor: &str) -> Result<(), StoreError> {
+        let mut state = self.lock();
+        state.tenant_mut(tenant).sync_cursor = Some(cursor.to_owned());
+        if let Some(path) = &self.data_path {
+            save(path, &state)?;
+        }
+        Ok(())
     }
 }

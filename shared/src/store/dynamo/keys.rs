@@ -152,6 +152,22 @@ pub fn claim_key(tenant: &TenantId, workflow: Uuid, claim: &str) -> Item {
     key(workflow_pk(tenant, workflow), &format!("CLAIM#{claim}"))
 }
 
+/// An HRIS delivery's idempotency record.
+pub fn delivery_key(tenant: &TenantId, delivery: &str) -> Item {
+    key(format!("TENANT#{tenant}#HRIS_DELIVERY#{delivery}"), "DELIVERY")
+}
+
+/// The natural key of an HRIS effect (employee, event type, effective date): held by the one
+/// workflow it started.
+pub fn effect_key(tenant: &TenantId, natural_key: &str) -> Item {
+    key(format!("TENANT#{tenant}#HRIS_EFFECT#{natural_key}"), UNIQUE_SK)
+}
+
+/// Where the HRIS sync continues from.
+pub fn sync_cursor_key(tenant: &TenantId) -> Item {
+    key(tenant_pk(tenant), "HRIS_SYNC")
+}
+
 pub fn is_workflow_item(item: &Item) -> bool {
     item.get(SK).and_then(|sk| sk.as_s().ok()).is_some_and(|sk| sk == WORKFLOW_SK)
 }

@@ -25,8 +25,8 @@ use crate::domain::tenant::Tenant;
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
 use crate::ports::{
-    AssetChange, AssetFilter, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, JobStore, LinkedSummary,
-    Page, StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, DeliveryClaim, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore,
+    JobStore, LinkedSummary, Page, StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 use chrono::NaiveDate;
@@ -302,6 +302,23 @@ impl DynamoStore {
         transaction.audit(keys::asset_pk(&asset.tenant_id, asset.id), change.audit)
     }
 
+    /// The transaction that creates a workflow: the item, its audit entry, its running totals,
+    /// and checks that its employee and asset exist.
+    fn workflow_insertion(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<Transaction<'_>, StoreError> {
+        let tenant = &workflow.tenant_id;
+        let mut transaction = self.transaction();
+        transaction.put(workflow_item(workflow)?, Guard::New, StoreError::AlreadyExists)?;
+        transaction.audit(keys::workflow_pk(tenant, workflow.id), audit)?;
+        transaction.workflow_totals(None, workflow, audit.id.as_u128())?;
+        if let Some(employee) = workflow.employee_id {
+            transaction.require(keys::employee_key(tenant, employee), StoreError::MissingLink("employee_id"))?;
+        }
+        if let Some(asset) = workflow.asset_id {
+            transaction.require(keys::asset_key(tenant, asset), StoreError::MissingLink("asset_id"))?;
+        }
+        Ok(transaction)
+    }
+
     /// Sets one attribute on an existing item without changing its version.
     async fn set_attribute(&self, key: Item, attribute: &str, value: AttributeValue) -> Result<(), StoreError> {
         let updated = self
@@ -357,19 +374,7 @@ impl TenantStore for DynamoStore {
 #[async_trait]
 impl WorkflowStore for DynamoStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
-        let tenant = &workflow.tenant_id;
-        let item = workflow_item(workflow)?;
-        let mut transaction = self.transaction();
-        transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
-        transaction.audit(keys::workflow_pk(tenant, workflow.id), audit)?;
-        transaction.workflow_totals(None, workflow, audit.id.as_u128())?;
-        if let Some(employee) = workflow.employee_id {
-            transaction.require(keys::employee_key(tenant, employee), StoreError::MissingLink("employee_id"))?;
-        }
-        if let Some(asset) = workflow.asset_id {
-            transaction.require(keys::asset_key(tenant, asset), StoreError::MissingLink("asset_id"))?;
-        }
-        transaction.commit(&self.client).await
+        self.workflow_insertion(workflow, audit)?.commit(&self.client).await
     }
 
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError> {
@@ -734,4 +739,139 @@ fn totals_of(item: &Item) -> Totals {
         }
     }
     totals
+}
+
+/// An in-progress delivery older than this is taken to have failed, and may be claimed again.
+const DELIVERY_STALE_SECONDS: i64 = 30;
+/// Delivery records are kept this long (DynamoDB's TTL removes them).
+const DELIVERY_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
+
+#[derive(serde::Deserialize)]
+struct DeliveryRecord {
+    body_hash: String,
+    status: String,
+    result: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct EffectRecord {
+    workflow_id: Uuid,
+}
+
+#[derive(serde::Deserialize)]
+struct CursorRecord {
+    cursor: String,
+}
+
+fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(error: &SdkError<E>) -> bool {
+    error.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException")
+}
+
+#[async_trait]
+impl HrisStore for DynamoStore {
+    async fn claim_delivery(&self, tenant: &TenantId, delivery: &str, body_hash: &str) -> Result<DeliveryClaim, StoreError> {
+        let now = chrono::Utc::now().timestamp();
+        let mut item = keys::delivery_key(tenant, delivery);
+        item.insert("body_hash".to_owned(), AttributeValue::S(body_hash.to_owned()));
+        item.insert("status".to_owned(), AttributeValue::S("in_progress".to_owned()));
+        item.insert("claimed_at".to_owned(), AttributeValue::N(now.to_string()));
+        item.insert(keys::EXPIRES_AT.to_owned(), AttributeValue::N((now + DELIVERY_LIFETIME_SECONDS).to_string()));
+        // New, or an abandoned attempt at the same body.
+        let claimed = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(
+                "attribute_not_exists(pk) OR (#status = :in_progress AND claimed_at < :stale AND body_hash = :hash)",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":in_progress", AttributeValue::S("in_progress".to_owned()))
+            .expression_attribute_values(":stale", AttributeValue::N((now - DELIVERY_STALE_SECONDS).to_string()))
+            .expression_attribute_values(":hash", AttributeValue::S(body_hash.to_owned()))
+            .send()
+            .await;
+        match claimed {
+            Ok(_) => return Ok(DeliveryClaim::Claimed),
+            Err(error) if is_condition_failure(&error) => {}
+            Err(error) => return Err(unavailable(error)),
+        }
+        let Some(record) = self.get::<DeliveryRecord>(keys::delivery_key(tenant, delivery)).await? else {
+            // Released in between: the caller may try again as a new delivery.
+            return Ok(DeliveryClaim::InProgress);
+        };
+        Ok(if record.body_hash != body_hash {
+            DeliveryClaim::BodyMismatch
+        } else if record.status == "completed" {
+            let result = record.result.as_deref().and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default();
+            DeliveryClaim::Completed(result)
+        } else {
+            DeliveryClaim::InProgress
+        })
+    }
+
+    async fn complete_delivery(&self, tenant: &TenantId, delivery: &str, result: &serde_json::Value) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::delivery_key(tenant, delivery)))
+            .update_expression("SET #status = :completed, #result = :result")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#result", "result")
+            .expression_attribute_values(":completed", AttributeValue::S("completed".to_owned()))
+            .expression_attribute_values(":result", AttributeValue::S(result.to_string()))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    async fn release_delivery(&self, tenant: &TenantId, delivery: &str) -> Result<(), StoreError> {
+        let deleted = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::delivery_key(tenant, delivery)))
+            .condition_expression("#status = :in_progress")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":in_progress", AttributeValue::S("in_progress".to_owned()))
+            .send()
+            .await;
+        match deleted {
+            Ok(_) => Ok(()),
+            Err(error) if is_condition_failure(&error) => Ok(()),
+            Err(error) => Err(unavailable(error)),
+        }
+    }
+
+    async fn insert_workflow_once(
+        &self,
+        workflow: &Workflow,
+        audit: &AuditEntry,
+        natural_key: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let tenant = &workflow.tenant_id;
+        let mut transaction = self.workflow_insertion(workflow, audit)?;
+        let mut effect = keys::effect_key(tenant, natural_key);
+        effect.insert("workflow_id".to_owned(), AttributeValue::S(workflow.id.to_string()));
+        transaction.put(effect, Guard::New, StoreError::Taken("natural_key"))?;
+        match transaction.commit(&self.client).await {
+            Ok(()) => Ok(None),
+            Err(StoreError::Taken("natural_key")) => {
+                let holder = self.get::<EffectRecord>(keys::effect_key(tenant, natural_key)).await?;
+                holder.map(|record| Some(record.workflow_id)).ok_or(StoreError::Conflict)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn sync_cursor(&self, tenant: &TenantId) -> Result<Option<String>, StoreError> {
+        Ok(self.get::<CursorRecord>(keys::sync_cursor_key(tenant)).await?.map(|record| record.cursor))
+    }
+
+    async fn set_sync_cursor(&self, tenant: &TenantId, cursor: &str) -> Result<(), StoreError> {
+        let mut item = keys::sync_cursor_key(tenant);
+        item.insert("cursor".to_owned(), AttributeValue::S(cursor.to_owned()));
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map(|_| ()).map_err(unavailable)
+    }
 }

@@ -1,0 +1,235 @@
+//! Applying HRIS changes, the same way whether they come from a webhook or from the sync:
+//! upsert the employee (matched on HRIS id, then email; absent fields unchanged), then start the
+//! workflow the change calls for, exactly once per (tenant, employee, event type, effective
+//! date), and tell IT after the commit.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::domain::audit::{AuditEntry, TargetType};
+use crate::domain::directory::{Employee, EmployeeDraft, EmployeeStatus};
+use crate::domain::hris::{HrisEmployee, HrisEvent, HrisEventKind, workflow_for};
+use crate::domain::messages;
+use crate::domain::tenant::{SecretField, Tenant};
+use crate::domain::workflow::{TriggeredBy, Workflow};
+use crate::notify::Notifier;
+use crate::ports::{AssetFilter, DeliveryError, DirectoryQuery, EmployeeKey, HrisAccess, HrisApi, Store, StoreError};
+use crate::secrets::SecretBox;
+
+/// The outcome of one event, as the webhook answers it.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct EventResult {
+    pub event_id: String,
+    pub employee_id: Option<Uuid>,
+    pub workflow_id: Option<Uuid>,
+    pub duplicate: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HrisError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The event cannot be applied as sent (422).
+    #[error("{0}")]
+    Invalid(String),
+    /// The HRIS API did not answer usefully.
+    #[error(transparent)]
+    Upstream(#[from] DeliveryError),
+}
+
+pub struct HrisService {
+    pub store: Arc<dyn Store>,
+    pub notifier: Arc<Notifier>,
+    pub clock: Arc<dyn Clock>,
+    pub api: Arc<dyn HrisApi>,
+    pub secrets: Arc<SecretBox>,
+}
+
+impl HrisService {
+    /// The tenant's HRIS API access, when an API key is configured.
+    pub fn access(&self, tenant: &Tenant) -> Option<HrisAccess> {
+        let hris = tenant.hris.as_ref()?;
+        let api_key = self.secrets.open(hris.api_key.as_ref()?, &SecretField::HrisApiKey.context(&tenant.id)).ok()?;
+        let base_url = match (&hris.api_base_url, &hris.subdomain) {
+            (Some(url), _) => url.clone(),
+            (None, Some(subdomain)) => crate::adapters::bamboohr::default_base_url(subdomain),
+            (None, None) => return None,
+        };
+        Some(HrisAccess { base_url, api_key })
+    }
+
+    /// Reads an employee from the HRIS API (BambooHR's event-based webhooks and the sync).
+    pub async fn lookup(&self, tenant: &Tenant, kind: HrisEventKind, id: &str) -> Result<HrisEvent, HrisError> {
+        let access = self
+            .access(tenant)
+            .ok_or_else(|| HrisError::Invalid("reading employees from the HRIS needs hris.api_key and hris.subdomain".into()))?;
+        let employee = self.api.employee(&access, id).await?;
+        let kind = if kind == HrisEventKind::Updated && employee.termination_date.is_some() { HrisEventKind::Terminated } else { kind };
+        Ok(HrisEvent { kind, employee })
+    }
+
+    pub async fn apply(&self, tenant: &Tenant, event: &HrisEvent, event_id: &str, triggered_by: TriggeredBy) -> Result<EventResult, HrisError> {
+        let mut result = EventResult { event_id: event_id.to_owned(), employee_id: None, workflow_id: None, duplicate: false };
+        if event.kind == HrisEventKind::Ignored {
+            return Ok(result);
+        }
+        let employee = self.upsert(tenant, event).await?;
+        result.employee_id = Some(employee.id);
+        let now = self.clock.now();
+        let today = tenant.today(now);
+        let assets = if event.kind == HrisEventKind::Terminated {
+            let filter = AssetFilter { assigned_employee_id: Some(employee.id), ..AssetFilter::default() };
+            self.store.list_assets(&tenant.id, &DirectoryQuery { filter, after: None, limit: 100 }).await?.items
+        } else {
+            Vec::new()
+        };
+        let asset_ids: Vec<Uuid> = assets.iter().map(|asset| asset.id).collect();
+        let Some(planned) = workflow_for(tenant, event.kind, employee.id, &employee, &asset_ids, triggered_by, today) else {
+            return Ok(result);
+        };
+        let mut workflow = Workflow::create(Uuid::now_v7(), tenant.id.clone(), planned.draft, today, now)
+            .map_err(|errors| HrisError::Invalid(errors.to_string()))?;
+        workflow.employee = Some(employee.summary());
+        let actor = format!("hris:{}", triggered_by_name(triggered_by));
+        let audit = AuditEntry::new(&tenant.id, &actor, "workflow.created", TargetType::Workflow, workflow.id, now)
+            .with_diff(None, &workflow);
+        match self.store.insert_workflow_once(&workflow, &audit, &planned.natural_key).await? {
+            Some(existing) => {
+                result.workflow_id = Some(existing);
+                result.duplicate = true;
+            }
+            None => {
+                result.workflow_id = Some(workflow.id);
+                tracing::info!(tenant_id = %tenant.id, workflow_id = %workflow.id, step = 0, event = event.kind.as_str(), "workflow started by the HRIS");
+                self.notifier.workflow_changed(tenant, None, &workflow, now).await;
+                self.notifier.email(&messages::hris_started(tenant, &workflow, self.notifier.frontend_url())).await.ok();
+                self.notifier.chat(tenant, &messages::hris_started_chat(&workflow, self.notifier.frontend_url())).await.ok();
+            }
+        }
+        Ok(result)
+    }
+
+    /// Creates or updates the employee the event describes. A concurrent duplicate that created
+    /// it first is found again and updated instead.
+    async fn upsert(&self, tenant: &Tenant, event: &HrisEvent) -> Result<Employee, HrisError> {
+        for _ in 0..2 {
+            let existing = self.find(tenant, &event.employee).await?;
+            let now = self.clock.now();
+            let outcome = match existing {
+                Some(before) => {
+                    let mut after = merged(&before, &event.employee, event.kind).validated().map_err(|errors| HrisError::Invalid(errors.to_string()))?;
+                    if after == before {
+                        return Ok(before);
+                    }
+                    after.touch(now);
+                    let audit = AuditEntry::new(&tenant.id, "hris", "employee.updated", TargetType::Employee, after.id, now)
+                        .with_diff(Some(&before), &after);
+                    self.store.update_employee(&after, &before, &audit).await.map(|()| after)
+                }
+                None => {
+                    let employee = created(tenant, &event.employee, event.kind, now)?;
+                    let audit = AuditEntry::new(&tenant.id, "hris", "employee.created", TargetType::Employee, employee.id, now)
+                        .with_diff(None, &employee);
+                    self.store.insert_employee(&employee, &audit).await.map(|()| employee)
+                }
+            };
+            match outcome {
+                Ok(employee) => return Ok(employee),
+                // Another delivery of the same change got there first: read it again.
+                Err(StoreError::Taken(_) | StoreError::Conflict) => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(HrisError::Store(StoreError::Conflict))
+    }
+
+    async fn find(&self, tenant: &Tenant, employee: &HrisEmployee) -> Result<Option<Employee>, StoreError> {
+        if let Some(found) = self.store.find_employee(&tenant.id, EmployeeKey::HrisId(&employee.hris_id)).await? {
+            return Ok(Some(found));
+        }
+        match &employee.email {
+            Some(email) => self.store.find_employee(&tenant.id, EmployeeKey::Email(email)).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Pulls the employees changed since the tenant's cursor and applies them like webhooks.
+    pub async fn sync(&self, tenant: &Tenant) -> Result<(usize, usize), HrisError> {
+        let Some(access) = self.access(tenant) else { return Ok((0, 0)) };
+        let cursor = self.store.sync_cursor(&tenant.id).await?;
+        let changes = self.api.changes(&access, cursor.as_deref()).await?;
+        let mut started = 0;
+        for (kind, id) in &changes.changed {
+            if *kind == HrisEventKind::Ignored {
+                continue;
+            }
+            let event = self.lookup(tenant, *kind, id).await?;
+            let event_id = format!("sync:{id}:{}", changes.cursor);
+            let result = self.apply(tenant, &event, &event_id, TriggeredBy::HrisSync).await?;
+            started += usize::from(result.workflow_id.is_some() && !result.duplicate);
+        }
+        self.store.set_sync_cursor(&tenant.id, &changes.cursor).await?;
+        Ok((changes.changed.len(), started))
+    }
+}
+
+fn triggered_by_name(triggered_by: TriggeredBy) -> &'static str {
+    match triggered_by {
+        TriggeredBy::HrisSync => "sync",
+        _ => "webhook",
+    }
+}
+
+/// `before` with every field the HRIS sent; a termination marks the employee terminated.
+fn merged(before: &Employee, from: &HrisEmployee, kind: HrisEventKind) -> Employee {
+    let mut after = before.clone();
+    after.hris_id = Some(from.hris_id.clone());
+    if let Some(email) = &from.email {
+        after.email = email.clone();
+    }
+    if let Some(name) = &from.first_name {
+        after.first_name = name.clone();
+    }
+    if let Some(name) = &from.last_name {
+        after.last_name = name.clone();
+    }
+    if from.team.is_some() {
+        after.team = from.team.clone();
+    }
+    if from.title.is_some() {
+        after.title = from.title.clone();
+    }
+    if from.manager_email.is_some() {
+        after.manager_email = from.manager_email.clone();
+    }
+    if from.start_date.is_some() {
+        after.start_date = from.start_date;
+    }
+    if from.termination_date.is_some() {
+        after.termination_date = from.termination_date;
+    }
+    if kind == HrisEventKind::Terminated {
+        after.status = EmployeeStatus::Terminated;
+    }
+    after
+}
+
+fn created(tenant: &Tenant, from: &HrisEmployee, kind: HrisEventKind, now: chrono::DateTime<chrono::Utc>) -> Result<Employee, HrisError> {
+    let missing = |field: &str| HrisError::Invalid(format!("a new employee needs {field}"));
+    let draft = EmployeeDraft {
+        email: from.email.clone().ok_or_else(|| missing("email"))?,
+        first_name: from.first_name.clone().ok_or_else(|| missing("first_name"))?,
+        last_name: from.last_name.clone().ok_or_else(|| missing("last_name"))?,
+        team: from.team.clone(),
+        title: from.title.clone(),
+        manager_email: from.manager_email.clone(),
+        start_date: from.start_date,
+        termination_date: from.termination_date,
+        status: if kind == HrisEventKind::Terminated { EmployeeStatus::Terminated } else { EmployeeStatus::Active },
+        hris_id: Some(from.hris_id.clone()),
+    };
+    Employee::create(Uuid::now_v7(), tenant.id.clone(), draft, None, now).map_err(|errors| HrisError::Invalid(errors.to_string()))
+}
