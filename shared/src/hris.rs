@@ -63,16 +63,27 @@ impl HrisService {
 
     /// Reads an employee from the HRIS API (BambooHR's event-based webhooks and the sync).
     pub async fn lookup(&self, tenant: &Tenant, kind: HrisEventKind, id: &str) -> Result<HrisEvent, HrisError> {
-        let access = self
-            .access(tenant)
-            .ok_or_else(|| HrisError::Invalid("reading employees from the HRIS needs hris.api_key and hris.subdomain".into()))?;
+        let access = self.access(tenant).ok_or_else(|| {
+            HrisError::Invalid("reading employees from the HRIS needs hris.api_key and hris.subdomain".into())
+        })?;
         let employee = self.api.employee(&access, id).await?;
-        let kind = if kind == HrisEventKind::Updated && employee.termination_date.is_some() { HrisEventKind::Terminated } else { kind };
+        let kind = if kind == HrisEventKind::Updated && employee.termination_date.is_some() {
+            HrisEventKind::Terminated
+        } else {
+            kind
+        };
         Ok(HrisEvent { kind, employee })
     }
 
-    pub async fn apply(&self, tenant: &Tenant, event: &HrisEvent, event_id: &str, triggered_by: TriggeredBy) -> Result<EventResult, HrisError> {
-        let mut result = EventResult { event_id: event_id.to_owned(), employee_id: None, workflow_id: None, duplicate: false };
+    pub async fn apply(
+        &self,
+        tenant: &Tenant,
+        event: &HrisEvent,
+        event_id: &str,
+        triggered_by: TriggeredBy,
+    ) -> Result<EventResult, HrisError> {
+        let mut result =
+            EventResult { event_id: event_id.to_owned(), employee_id: None, workflow_id: None, duplicate: false };
         if event.kind == HrisEventKind::Ignored {
             return Ok(result);
         }
@@ -87,7 +98,8 @@ impl HrisService {
             Vec::new()
         };
         let asset_ids: Vec<Uuid> = assets.iter().map(|asset| asset.id).collect();
-        let Some(planned) = workflow_for(tenant, event.kind, employee.id, &employee, &asset_ids, triggered_by, today) else {
+        let Some(planned) = workflow_for(tenant, event.kind, employee.id, &employee, &asset_ids, triggered_by, today)
+        else {
             return Ok(result);
         };
         let mut workflow = Workflow::create(Uuid::now_v7(), tenant.id.clone(), planned.draft, today, now)
@@ -105,8 +117,14 @@ impl HrisService {
                 result.workflow_id = Some(workflow.id);
                 tracing::info!(tenant_id = %tenant.id, workflow_id = %workflow.id, step = 0, event = event.kind.as_str(), "workflow started by the HRIS");
                 self.notifier.workflow_changed(tenant, None, &workflow, now).await;
-                self.notifier.email(&messages::hris_started(tenant, &workflow, self.notifier.frontend_url())).await.ok();
-                self.notifier.chat(tenant, &messages::hris_started_chat(&workflow, self.notifier.frontend_url())).await.ok();
+                self.notifier
+                    .email(&messages::hris_started(tenant, &workflow, self.notifier.frontend_url()))
+                    .await
+                    .ok();
+                self.notifier
+                    .chat(tenant, &messages::hris_started_chat(&workflow, self.notifier.frontend_url()))
+                    .await
+                    .ok();
             }
         }
         Ok(result)
@@ -120,19 +138,23 @@ impl HrisService {
             let now = self.clock.now();
             let outcome = match existing {
                 Some(before) => {
-                    let mut after = merged(&before, &event.employee, event.kind).validated().map_err(|errors| HrisError::Invalid(errors.to_string()))?;
+                    let mut after = merged(&before, &event.employee, event.kind)
+                        .validated()
+                        .map_err(|errors| HrisError::Invalid(errors.to_string()))?;
                     if after == before {
                         return Ok(before);
                     }
                     after.touch(now);
-                    let audit = AuditEntry::new(&tenant.id, "hris", "employee.updated", TargetType::Employee, after.id, now)
-                        .with_diff(Some(&before), &after);
+                    let audit =
+                        AuditEntry::new(&tenant.id, "hris", "employee.updated", TargetType::Employee, after.id, now)
+                            .with_diff(Some(&before), &after);
                     self.store.update_employee(&after, &before, &audit).await.map(|()| after)
                 }
                 None => {
                     let employee = created(tenant, &event.employee, event.kind, now)?;
-                    let audit = AuditEntry::new(&tenant.id, "hris", "employee.created", TargetType::Employee, employee.id, now)
-                        .with_diff(None, &employee);
+                    let audit =
+                        AuditEntry::new(&tenant.id, "hris", "employee.created", TargetType::Employee, employee.id, now)
+                            .with_diff(None, &employee);
                     self.store.insert_employee(&employee, &audit).await.map(|()| employee)
                 }
             };
@@ -217,7 +239,12 @@ fn merged(before: &Employee, from: &HrisEmployee, kind: HrisEventKind) -> Employ
     after
 }
 
-fn created(tenant: &Tenant, from: &HrisEmployee, kind: HrisEventKind, now: chrono::DateTime<chrono::Utc>) -> Result<Employee, HrisError> {
+fn created(
+    tenant: &Tenant,
+    from: &HrisEmployee,
+    kind: HrisEventKind,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Employee, HrisError> {
     let missing = |field: &str| HrisError::Invalid(format!("a new employee needs {field}"));
     let draft = EmployeeDraft {
         email: from.email.clone().ok_or_else(|| missing("email"))?,
@@ -231,5 +258,6 @@ fn created(tenant: &Tenant, from: &HrisEmployee, kind: HrisEventKind, now: chron
         status: if kind == HrisEventKind::Terminated { EmployeeStatus::Terminated } else { EmployeeStatus::Active },
         hris_id: Some(from.hris_id.clone()),
     };
-    Employee::create(Uuid::now_v7(), tenant.id.clone(), draft, None, now).map_err(|errors| HrisError::Invalid(errors.to_string()))
+    Employee::create(Uuid::now_v7(), tenant.id.clone(), draft, None, now)
+        .map_err(|errors| HrisError::Invalid(errors.to_string()))
 }

@@ -18,7 +18,7 @@ use crate::domain::workflow::Workflow;
 use crate::hris::HrisService;
 use crate::notify::Notifier;
 use crate::ports::{Store, StoreError};
-use crate::telemetry::metric;
+use crate::telemetry::{duration_metric, metric};
 
 /// Completed workflows are archived this many days after their completion date.
 pub const ARCHIVE_AFTER_DAYS: u64 = 90;
@@ -84,7 +84,7 @@ impl JobRunner {
         };
         self.store.record_job(&record).await?;
         let duration = (record.finished_at - record.started_at).num_milliseconds() as f64;
-        metric("JobDurationMs", duration, &[("Job", job.as_str())]);
+        duration_metric("JobDuration", duration, &[("Job", job.as_str())]);
         metric("JobErrors", record.errors.len() as f64, &[("Job", job.as_str())]);
         tracing::info!(job = job.as_str(), counts = ?record.counts, errors = record.errors.len(), "job finished");
         Ok(record)
@@ -138,7 +138,11 @@ impl JobRunner {
         match self.hris.sync(tenant).await {
             Ok((changes, started)) => {
                 tally.counts.entry("changes".to_owned()).and_modify(|n| *n += changes as u64).or_insert(changes as u64);
-                tally.counts.entry("workflows_started".to_owned()).and_modify(|n| *n += started as u64).or_insert(started as u64);
+                tally
+                    .counts
+                    .entry("workflows_started".to_owned())
+                    .and_modify(|n| *n += started as u64)
+                    .or_insert(started as u64);
                 tally.count("tenants_synced");
             }
             Err(error) => tally.error(tenant, error),

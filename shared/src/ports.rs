@@ -304,8 +304,18 @@ pub enum DeliveryClaim {
 #[async_trait]
 pub trait HrisStore: Send + Sync {
     /// Claims a delivery id for processing (in progress, expiring), or says what it saw before.
-    async fn claim_delivery(&self, tenant: &TenantId, delivery: &str, body_hash: &str) -> Result<DeliveryClaim, StoreError>;
-    async fn complete_delivery(&self, tenant: &TenantId, delivery: &str, result: &serde_json::Value) -> Result<(), StoreError>;
+    async fn claim_delivery(
+        &self,
+        tenant: &TenantId,
+        delivery: &str,
+        body_hash: &str,
+    ) -> Result<DeliveryClaim, StoreError>;
+    async fn complete_delivery(
+        &self,
+        tenant: &TenantId,
+        delivery: &str,
+        result: &serde_json::Value,
+    ) -> Result<(), StoreError>;
     /// Gives a claim back after a failure, so that a redelivery is processed again.
     async fn release_delivery(&self, tenant: &TenantId, delivery: &str) -> Result<(), StoreError>;
     /// Stores a new workflow unless `natural_key` was used before, in one transaction with the
@@ -370,6 +380,7 @@ pub struct HrisChanges {
 /// An HRIS's API (BambooHR first; one implementation per vendor).
 #[async_trait]
 pub trait HrisApi: Send + Sync {
-    async fn employee(&self, access: &HrisAccess, id: &str) -> Result<crate::domain::hris::HrisEmployee, DeliveryError>;
+    async fn employee(&self, access: &HrisAccess, id: &str)
+    -> Result<crate::domain::hris::HrisEmployee, DeliveryError>;
     async fn changes(&self, access: &HrisAccess, since: Option<&str>) -> Result<HrisChanges, DeliveryError>;
 }

@@ -27,6 +27,15 @@ pub fn init_text() {
 /// Emits one CloudWatch metric in Embedded Metric Format: a JSON log line that CloudWatch turns
 /// into a metric of namespace `Assetronics`, with the given dimensions.
 pub fn metric(name: &str, value: f64, dimensions: &[(&str, &str)]) {
+    emit(name, value, "Count", dimensions);
+}
+
+/// A duration metric in milliseconds, in Embedded Metric Format.
+pub fn duration_metric(name: &str, milliseconds: f64, dimensions: &[(&str, &str)]) {
+    emit(name, milliseconds, "Milliseconds", dimensions);
+}
+
+fn emit(name: &str, value: f64, unit: &str, dimensions: &[(&str, &str)]) {
     let mut line = serde_json::Map::new();
     let dimension_names: Vec<&str> = dimensions.iter().map(|(key, _)| *key).collect();
     line.insert(
@@ -36,7 +45,7 @@ pub fn metric(name: &str, value: f64, dimensions: &[(&str, &str)]) {
             "CloudWatchMetrics": [{
                 "Namespace": "Assetronics",
                 "Dimensions": [dimension_names],
-                "Metrics": [{"Name": name, "Unit": "Count"}],
+                "Metrics": [{"Name": name, "Unit": unit}],
             }],
         }),
     );

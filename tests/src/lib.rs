@@ -7,6 +7,7 @@ pub mod directory_cases;
 pub mod isolation_cases;
 pub mod job_cases;
 pub mod store_cases;
+pub mod webhook_cases;
 
 use std::sync::Arc;
 

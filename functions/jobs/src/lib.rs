@@ -14,7 +14,11 @@ use shared::jobs::JobRunner;
 use shared::store::dynamo::DynamoStore;
 
 /// Runs `job` for the scheduled event; each tenant's "today" is its own date.
-pub async fn handle(runner: &JobRunner, job: JobName, _event: LambdaEvent<EventBridgeEvent>) -> Result<JobRecord, Error> {
+pub async fn handle(
+    runner: &JobRunner,
+    job: JobName,
+    _event: LambdaEvent<EventBridgeEvent>,
+) -> Result<JobRecord, Error> {
     Ok(runner.run(job, None).await?)
 }
 

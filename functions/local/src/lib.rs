@@ -34,7 +34,11 @@ use uuid::Uuid;
 
 /// Every route group, as one router.
 pub fn routes() -> Router<AppState> {
-    templates::routes().merge(workflows::routes()).merge(tenants::routes()).merge(directory::routes()).merge(webhooks::routes())
+    templates::routes()
+        .merge(workflows::routes())
+        .merge(tenants::routes())
+        .merge(directory::routes())
+        .merge(webhooks::routes())
 }
 
 /// The served application, with the local-only routes over `outbox`.

@@ -36,6 +36,17 @@ fn every_contract_route_is_documented() {
         ("/api/v1/workflows/{id}/complete", "post"),
         ("/api/v1/workflows/{id}/cancel", "post"),
         ("/api/v1/workflows/{id}/history", "get"),
+        ("/api/v1/tenant/settings", "get"),
+        ("/api/v1/tenant/settings", "patch"),
+        ("/api/v1/employees", "get"),
+        ("/api/v1/employees", "post"),
+        ("/api/v1/employees/{id}", "get"),
+        ("/api/v1/employees/{id}", "patch"),
+        ("/api/v1/assets", "get"),
+        ("/api/v1/assets", "post"),
+        ("/api/v1/assets/{id}", "get"),
+        ("/api/v1/assets/{id}", "patch"),
+        ("/api/v1/webhooks/hris", "post"),
     ];
     for (path, method) in routes {
         assert!(document["paths"][path][method].is_object(), "{method} {path} is not documented");

@@ -62,7 +62,8 @@ async fn signing_tenant(state: &AppState, query: Option<&str>) -> Result<(Tenant
         .and_then(|pairs| pairs.into_iter().find(|(key, _)| key == "tenant").map(|(_, value)| value))
         .and_then(|tenant| TenantId::parse(&tenant).ok())
         .ok_or_else(|| refuse("unknown_tenant"))?;
-    let tenant = state.store.get_tenant(&tenant_id).await?.filter(Tenant::is_active).ok_or_else(|| refuse("unknown_tenant"))?;
+    let tenant =
+        state.store.get_tenant(&tenant_id).await?.filter(Tenant::is_active).ok_or_else(|| refuse("unknown_tenant"))?;
     let hris = tenant.hris.clone().ok_or_else(|| refuse("no_secret"))?;
     let sealed = hris.signing_secret.ok_or_else(|| refuse("no_secret"))?;
     let secret = state.secrets.open(&sealed, &SecretField::HrisSigningSecret.context(&tenant.id)).map_err(|error| {
@@ -97,8 +98,14 @@ async fn receive(
     let (verified, delivery_id) = match provider {
         HrisProvider::Standard => {
             let id = header(&headers, "webhook-id");
-            let verified =
-                verify_standard(&secret, id, header(&headers, "webhook-timestamp"), header(&headers, "webhook-signature"), &body, now);
+            let verified = verify_standard(
+                &secret,
+                id,
+                header(&headers, "webhook-timestamp"),
+                header(&headers, "webhook-signature"),
+                &body,
+                now,
+            );
             (verified, id.unwrap_or_default().to_owned())
         }
         HrisProvider::Bamboohr => {
@@ -108,12 +115,14 @@ async fn receive(
         }
     };
     verified.map_err(|error: SignatureError| refuse(error.reason()))?;
-    let is_json = header(&headers, CONTENT_TYPE.as_str())
-        .is_none_or(|media| media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/json"));
+    let is_json = header(&headers, CONTENT_TYPE.as_str()).is_none_or(|media| {
+        media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("application/json")
+    });
     if !is_json {
         return Err(AppError::UnsupportedMediaType);
     }
-    let json: Value = serde_json::from_slice(&body).map_err(|error| AppError::BadRequest(format!("the body is not valid JSON: {error}")))?;
+    let json: Value = serde_json::from_slice(&body)
+        .map_err(|error| AppError::BadRequest(format!("the body is not valid JSON: {error}")))?;
     let payload = match provider {
         HrisProvider::Standard => hris::parse_standard(&json),
         HrisProvider::Bamboohr => hris::parse_bamboohr(&json),
@@ -151,7 +160,12 @@ async fn receive(
     }
 }
 
-async fn process(state: &AppState, tenant: &Tenant, payload: Payload, delivery_id: &str) -> Result<Vec<EventResult>, AppError> {
+async fn process(
+    state: &AppState,
+    tenant: &Tenant,
+    payload: Payload,
+    delivery_id: &str,
+) -> Result<Vec<EventResult>, AppError> {
     let service = state.hris();
     let events: Vec<HrisEvent> = match payload {
         Payload::Events(events) => events,

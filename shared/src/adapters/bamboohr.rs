@@ -50,7 +50,8 @@ impl BambooHr {
                 .map_err(|error| DeliveryError(error.to_string()))?;
             let wait = match self.http.send(request).await {
                 Ok(response) if response.status.is_success() => {
-                    return serde_json::from_slice(&response.body).map_err(|error| DeliveryError(format!("not JSON: {error}")));
+                    return serde_json::from_slice(&response.body)
+                        .map_err(|error| DeliveryError(format!("not JSON: {error}")));
                 }
                 Ok(response) if response.status == StatusCode::TOO_MANY_REQUESTS => {
                     last_error = "rate limited (429)".to_owned();
@@ -104,8 +105,8 @@ impl HrisApi for BambooHr {
         let mut url = format!("{}/employees/changed?since={since}", access.base_url);
         let mut changes = HrisChanges { changed: Vec::new(), cursor: since.to_owned() };
         loop {
-            let page: ChangedPage =
-                serde_json::from_value(self.get(access, &url).await?).map_err(|error| DeliveryError(error.to_string()))?;
+            let page: ChangedPage = serde_json::from_value(self.get(access, &url).await?)
+                .map_err(|error| DeliveryError(error.to_string()))?;
             for (id, change) in page.employees {
                 let kind = match change.get("action").and_then(Value::as_str) {
                     Some("Inserted") => HrisEventKind::Created,

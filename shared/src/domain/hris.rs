@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::tenant::Tenant;
 use super::template::Template;
+use super::tenant::Tenant;
 use super::validation::{Email, Team};
 use super::workflow::{TriggeredBy, WorkflowDraft};
 
@@ -64,7 +64,8 @@ pub fn verify_standard(
         _ => return Err(SignatureError::MissingHeader),
     };
     fresh(timestamp, now)?;
-    let key = secret.strip_prefix("whsec_").and_then(|key| STANDARD.decode(key).ok()).ok_or(SignatureError::BadSecret)?;
+    let key =
+        secret.strip_prefix("whsec_").and_then(|key| STANDARD.decode(key).ok()).ok_or(SignatureError::BadSecret)?;
     let any_matches = signatures.split(' ').filter_map(|entry| entry.strip_prefix("v1,")).any(|candidate| {
         let Ok(candidate) = STANDARD.decode(candidate) else { return false };
         let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length");
@@ -97,7 +98,7 @@ pub fn verify_bamboohr(
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len()).step_by(2).map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok()).collect()
@@ -259,14 +260,17 @@ pub fn bamboohr_employee(hris_id: String, fields: &Map<String, Value>) -> Result
     let date = |index: usize| -> Result<Option<NaiveDate>, PayloadError> {
         match text(index).filter(|value| value != "0000-00-00") {
             None => Ok(None),
-            Some(value) => value
-                .parse()
-                .map(Some)
-                .map_err(|_| PayloadError(format!("{} is not a date: {value}", FIELDS[index].1))),
+            Some(value) => {
+                value.parse().map(Some).map_err(|_| PayloadError(format!("{} is not a date: {value}", FIELDS[index].1)))
+            }
         }
     };
     let email = |index: usize| -> Result<Option<Email>, PayloadError> {
-        text(index).map(|value| Email::parse(&value).map_err(|message| PayloadError(format!("{}: {message}", FIELDS[index].1)))).transpose()
+        text(index)
+            .map(|value| {
+                Email::parse(&value).map_err(|message| PayloadError(format!("{}: {message}", FIELDS[index].1)))
+            })
+            .transpose()
     };
     Ok(HrisEmployee {
         hris_id,
@@ -318,7 +322,8 @@ fn id_text(id: &Value) -> Result<String, PayloadError> {
 
 pub fn parse_bamboohr(body: &Value) -> Result<Payload, PayloadError> {
     if body.get("employees").is_some() {
-        let parsed: BambooFieldBased = serde_json::from_value(body.clone()).map_err(|error| PayloadError(error.to_string()))?;
+        let parsed: BambooFieldBased =
+            serde_json::from_value(body.clone()).map_err(|error| PayloadError(error.to_string()))?;
         let events = parsed
             .employees
             .into_iter()
@@ -334,7 +339,8 @@ pub fn parse_bamboohr(body: &Value) -> Result<Payload, PayloadError> {
             .collect::<Result<Vec<_>, PayloadError>>()?;
         return Ok(Payload::Events(events));
     }
-    let parsed: BambooEventBased = serde_json::from_value(body.clone()).map_err(|error| PayloadError(error.to_string()))?;
+    let parsed: BambooEventBased =
+        serde_json::from_value(body.clone()).map_err(|error| PayloadError(error.to_string()))?;
     let kind = match parsed.kind.as_str() {
         "employee.created" => HrisEventKind::Created,
         "employee.updated" => HrisEventKind::Updated,
@@ -405,18 +411,39 @@ mod tests {
         let body = br#"{"test": 2432232314}"#;
         let signature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
         let verify = |signatures: &str, now: i64| {
-            verify_standard(secret, Some("msg_p5jXN8AQM9LWM0D4loKWxJek"), Some("1614265330"), Some(signatures), body, at(now))
+            verify_standard(
+                secret,
+                Some("msg_p5jXN8AQM9LWM0D4loKWxJek"),
+                Some("1614265330"),
+                Some(signatures),
+                body,
+                at(now),
+            )
         };
         assert_eq!(verify(signature, 1614265330), Ok(()));
-        assert_eq!(verify(&format!("v1,bm90LXRoaXM= {signature}"), 1614265330), Ok(()), "any listed signature may match");
+        assert_eq!(
+            verify(&format!("v1,bm90LXRoaXM= {signature}"), 1614265330),
+            Ok(()),
+            "any listed signature may match"
+        );
         assert_eq!(verify("v1,bm90LXRoaXM=", 1614265330), Err(SignatureError::Mismatch));
         assert_eq!(verify(signature, 1614265330 + 301), Err(SignatureError::Stale));
         assert_eq!(verify(signature, 1614265330 - 301), Err(SignatureError::Stale));
         assert_eq!(verify(signature, 1614265330 + 300), Ok(()));
         let tampered = br#"{"test": 2432232315}"#;
-        let result = verify_standard(secret, Some("msg_p5jXN8AQM9LWM0D4loKWxJek"), Some("1614265330"), Some(signature), tampered, at(1614265330));
+        let result = verify_standard(
+            secret,
+            Some("msg_p5jXN8AQM9LWM0D4loKWxJek"),
+            Some("1614265330"),
+            Some(signature),
+            tampered,
+            at(1614265330),
+        );
         assert_eq!(result, Err(SignatureError::Mismatch));
-        assert_eq!(verify_standard(secret, None, Some("1614265330"), Some(signature), body, at(1614265330)), Err(SignatureError::MissingHeader));
+        assert_eq!(
+            verify_standard(secret, None, Some("1614265330"), Some(signature), body, at(1614265330)),
+            Err(SignatureError::MissingHeader)
+        );
     }
 
     #[test]
@@ -426,11 +453,26 @@ mod tests {
         mac.update(body);
         mac.update(b"1700000000");
         let signature = hex(&mac.finalize().into_bytes());
-        assert_eq!(verify_bamboohr("bamboo-secret", Some("1700000000"), Some(&signature), body, at(1700000100)), Ok(()));
-        assert_eq!(verify_bamboohr("other", Some("1700000000"), Some(&signature), body, at(1700000100)), Err(SignatureError::Mismatch));
-        assert_eq!(verify_bamboohr("bamboo-secret", Some("1700000000"), Some("zz"), body, at(1700000100)), Err(SignatureError::Mismatch));
-        assert_eq!(verify_bamboohr("bamboo-secret", Some("1700000000"), Some(&signature), body, at(1700000400)), Err(SignatureError::Stale));
-        assert_eq!(verify_bamboohr("bamboo-secret", None, Some(&signature), body, at(1700000000)), Err(SignatureError::MissingHeader));
+        assert_eq!(
+            verify_bamboohr("bamboo-secret", Some("1700000000"), Some(&signature), body, at(1700000100)),
+            Ok(())
+        );
+        assert_eq!(
+            verify_bamboohr("other", Some("1700000000"), Some(&signature), body, at(1700000100)),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify_bamboohr("bamboo-secret", Some("1700000000"), Some("zz"), body, at(1700000100)),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify_bamboohr("bamboo-secret", Some("1700000000"), Some(&signature), body, at(1700000400)),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(
+            verify_bamboohr("bamboo-secret", None, Some(&signature), body, at(1700000000)),
+            Err(SignatureError::MissingHeader)
+        );
     }
 
     #[test]
@@ -442,12 +484,18 @@ mod tests {
             {"id": "43", "action": "Deleted", "fields": {}}
         ]});
         let Payload::Events(events) = parse_bamboohr(&field_based).unwrap() else { panic!("events") };
-        assert_eq!(events.iter().map(|e| e.kind).collect::<Vec<_>>(), [HrisEventKind::Created, HrisEventKind::Terminated, HrisEventKind::Ignored]);
+        assert_eq!(
+            events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            [HrisEventKind::Created, HrisEventKind::Terminated, HrisEventKind::Ignored]
+        );
         assert_eq!(events[0].employee.email.as_ref().unwrap().as_str(), "ana@acme.example");
         assert_eq!(events[0].employee.start_date, NaiveDate::from_ymd_opt(2026, 12, 7));
         assert_eq!(events[1].employee.hris_id, "42");
         let event_based = serde_json::json!({"type": "employee.updated", "timestamp": "2026-01-31T18:42:00+0000", "data": {"companyId": "1", "employeeId": "67890", "changedFields": ["firstName"]}});
-        assert_eq!(parse_bamboohr(&event_based).unwrap(), Payload::Lookups(vec![(HrisEventKind::Updated, "67890".into())]));
+        assert_eq!(
+            parse_bamboohr(&event_based).unwrap(),
+            Payload::Lookups(vec![(HrisEventKind::Updated, "67890".into())])
+        );
         assert!(parse_bamboohr(&serde_json::json!({"employees": [{"action": "Created"}]})).is_err());
     }
 }

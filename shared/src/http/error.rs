@@ -142,7 +142,9 @@ impl From<crate::hris::HrisError> for AppError {
         match error {
             crate::hris::HrisError::Store(error) => error.into(),
             crate::hris::HrisError::Invalid(message) => Self::validation("body", message),
-            crate::hris::HrisError::Upstream(error) => Self::BadGateway(format!("the HRIS API did not answer: {error}")),
+            crate::hris::HrisError::Upstream(error) => {
+                Self::BadGateway(format!("the HRIS API did not answer: {error}"))
+            }
         }
     }
 }

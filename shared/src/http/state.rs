@@ -2,14 +2,14 @@
 
 use std::sync::Arc;
 
+use crate::adapters::bamboohr::BambooHr;
+use crate::adapters::http_client::HttpClient;
 use crate::auth::TokenVerifier;
 use crate::clock::Clock;
 use crate::config::ApiConfig;
-use crate::notify::{Channels, Notifier};
-use crate::adapters::bamboohr::BambooHr;
-use crate::adapters::http_client::HttpClient;
 use crate::hris::HrisService;
 use crate::jobs::JobRunner;
+use crate::notify::{Channels, Notifier};
 use crate::ports::{HrisApi, Store};
 use crate::secrets::SecretBox;
 

@@ -21,8 +21,9 @@ use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
-    AssetChange, AssetFilter, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, JobStore, LinkedSummary,
-    Listed, Page, StatsStore, DeliveryClaim, HrisStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, DeliveryClaim, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore,
+    JobStore, LinkedSummary, Listed, Page, StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery,
+    WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -297,7 +298,9 @@ impl TenantStore for MemoryStore {
 #[async_trait]
 impl WorkflowStore for MemoryStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.commit(&[audit], StoreError::AlreadyExists, |state| state.tenant_mut(&workflow.tenant_id).insert_workflow(workflow))
+        self.commit(&[audit], StoreError::AlreadyExists, |state| {
+            state.tenant_mut(&workflow.tenant_id).insert_workflow(workflow)
+        })
     }
 
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError> {
@@ -527,7 +530,12 @@ const DELIVERY_STALE_SECONDS: i64 = 30;
 
 #[async_trait]
 impl HrisStore for MemoryStore {
-    async fn claim_delivery(&self, tenant: &TenantId, delivery: &str, body_hash: &str) -> Result<DeliveryClaim, StoreError> {
+    async fn claim_delivery(
+        &self,
+        tenant: &TenantId,
+        delivery: &str,
+        body_hash: &str,
+    ) -> Result<DeliveryClaim, StoreError> {
         let mut state = self.lock();
         let now = chrono::Utc::now();
         let deliveries = &mut state.tenant_mut(tenant).deliveries;
@@ -544,7 +552,12 @@ impl HrisStore for MemoryStore {
         Ok(claim)
     }
 
-    async fn complete_delivery(&self, tenant: &TenantId, delivery: &str, result: &serde_json::Value) -> Result<(), StoreError> {
+    async fn complete_delivery(
+        &self,
+        tenant: &TenantId,
+        delivery: &str,
+        result: &serde_json::Value,
+    ) -> Result<(), StoreError> {
         let mut state = self.lock();
         if let Some(record) = state.tenant_mut(tenant).deliveries.get_mut(delivery) {
             record.result = Some(result.clone());

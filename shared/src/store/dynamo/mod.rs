@@ -769,7 +769,12 @@ fn is_condition_failure<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(error:
 
 #[async_trait]
 impl HrisStore for DynamoStore {
-    async fn claim_delivery(&self, tenant: &TenantId, delivery: &str, body_hash: &str) -> Result<DeliveryClaim, StoreError> {
+    async fn claim_delivery(
+        &self,
+        tenant: &TenantId,
+        delivery: &str,
+        body_hash: &str,
+    ) -> Result<DeliveryClaim, StoreError> {
         let now = chrono::Utc::now().timestamp();
         let mut item = keys::delivery_key(tenant, delivery);
         item.insert("body_hash".to_owned(), AttributeValue::S(body_hash.to_owned()));
@@ -810,7 +815,12 @@ impl HrisStore for DynamoStore {
         })
     }
 
-    async fn complete_delivery(&self, tenant: &TenantId, delivery: &str, result: &serde_json::Value) -> Result<(), StoreError> {
+    async fn complete_delivery(
+        &self,
+        tenant: &TenantId,
+        delivery: &str,
+        result: &serde_json::Value,
+    ) -> Result<(), StoreError> {
         self.client
             .update_item()
             .table_name(&self.table)
@@ -872,6 +882,13 @@ impl HrisStore for DynamoStore {
     async fn set_sync_cursor(&self, tenant: &TenantId, cursor: &str) -> Result<(), StoreError> {
         let mut item = keys::sync_cursor_key(tenant);
         item.insert("cursor".to_owned(), AttributeValue::S(cursor.to_owned()));
-        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map(|_| ()).map_err(unavailable)
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
     }
 }

@@ -1,0 +1,480 @@
+//! Contract §5 through the router, on each store: signed deliveries, exactly-once effects,
+//! BambooHR's formats, and the sync against a local stand-in of BambooHR's API.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use futures_util::future::join_all;
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use shared::adapters::outbox::Delivery;
+
+use crate::{Backend, TestApp, TestResponse, admin};
+
+pub const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const BAMBOO_SECRET: &str = "bamboo-signing-secret-1234";
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+async fn configure(app: &TestApp, tenant: &str, hris: Value) {
+    let settings = json!({"hris": hris, "slack_webhook_url": "https://hooks.slack.com/services/T1/B1/abc"});
+    let response = app.request(Method::PATCH, "/api/v1/tenant/settings", Some(&admin(tenant)), Some(settings)).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+}
+
+pub async fn standard_app(backend: Backend) -> TestApp {
+    let app = TestApp::new(backend).await;
+    app.add_tenant("acme").await;
+    configure(&app, "acme", json!({"provider": "standard", "signing_secret": STANDARD_SECRET})).await;
+    app
+}
+
+/// A Standard Webhooks delivery signed with `secret` at `timestamp`.
+pub fn standard_delivery(tenant: &str, id: &str, timestamp: i64, body: &Value, secret: &str) -> Request<Body> {
+    let body = body.to_string();
+    let key = STANDARD.decode(secret.trim_start_matches("whsec_")).unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
+    let signature = STANDARD.encode(mac.finalize().into_bytes());
+    Request::post(format!("/api/v1/webhooks/hris?tenant={tenant}"))
+        .header("content-type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", format!("v1,{signature}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn bamboo_delivery(tenant: &str, timestamp: i64, body: &Value) -> Request<Body> {
+    let body = body.to_string();
+    let mut mac = Hmac::<Sha256>::new_from_slice(BAMBOO_SECRET.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    mac.update(timestamp.to_string().as_bytes());
+    let signature: String = mac.finalize().into_bytes().iter().map(|byte| format!("{byte:02x}")).collect();
+    Request::post(format!("/api/v1/webhooks/hris?tenant={tenant}"))
+        .header("content-type", "application/json")
+        .header("x-bamboohr-timestamp", timestamp.to_string())
+        .header("x-bamboohr-signature", signature)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+pub fn hire(hris_id: &str, email: &str, start_date: &str) -> Value {
+    json!({"type": "employee.created", "data": {"employee": {"hris_id": hris_id, "email": email, "first_name": "Ana",
+        "last_name": "Silva", "team": "design", "title": "Designer", "start_date": start_date}}})
+}
+
+async fn workflows(app: &TestApp) -> Vec<Value> {
+    let listed = app.request(Method::GET, "/api/v1/workflows?limit=100", Some(&admin("acme")), None).await;
+    listed.data().as_array().unwrap().clone()
+}
+
+pub async fn a_signed_hire_creates_the_employee_and_one_onboarding(backend: Backend) {
+    let app = standard_app(backend).await;
+    let response = app
+        .send(standard_delivery(
+            "acme",
+            "msg_1",
+            now(),
+            &hire("E-1", "ana@acme.example", "2026-12-14"),
+            STANDARD_SECRET,
+        ))
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let result = response.data();
+    assert_eq!(result["event_id"], "msg_1");
+    assert_eq!(result["duplicate"], false);
+    let workflow_id = result["workflow_id"].as_str().unwrap();
+    let workflow =
+        app.request(Method::GET, &format!("/api/v1/workflows/{workflow_id}"), Some(&admin("acme")), None).await;
+    let workflow = workflow.data();
+    assert_eq!(workflow["template_key"], "new_employee");
+    assert_eq!(workflow["triggered_by"], "hris_webhook");
+    assert_eq!(workflow["assigned_to"], "it@acme.example");
+    assert_eq!(workflow["scheduled_start"], "2026-12-09", "5 days before the start date");
+    assert_eq!(workflow["team"], "design");
+    assert_eq!(workflow["employee"]["email"], "ana@acme.example");
+    assert_eq!(workflow["employee_id"], result["employee_id"]);
+    let employee = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/employees/{}", result["employee_id"].as_str().unwrap()),
+            Some(&admin("acme")),
+            None,
+        )
+        .await;
+    assert_eq!(employee.data()["hris_id"], "E-1");
+    let deliveries = app.outbox.deliveries();
+    assert!(deliveries.iter().any(|d| matches!(d, Delivery::Email { to, subject, .. } if to == "it@acme.example" && subject.starts_with("New from your HRIS"))));
+    assert!(deliveries.iter().any(|d| matches!(d, Delivery::Slack { url, text, .. } if url.starts_with("https://hooks.slack.com") && text.contains("Onboard Ana Silva"))));
+
+    // A start date in the past schedules today, never before.
+    let late = app
+        .send(standard_delivery("acme", "msg_2", now(), &hire("E-2", "bo@acme.example", "2026-11-01"), STANDARD_SECRET))
+        .await;
+    let late_id = late.data()["workflow_id"].as_str().unwrap().to_owned();
+    let late_workflow =
+        app.request(Method::GET, &format!("/api/v1/workflows/{late_id}"), Some(&admin("acme")), None).await;
+    assert_eq!(late_workflow.data()["scheduled_start"], "2026-11-25");
+}
+
+pub async fn unsigned_or_misdirected_deliveries_are_401_and_write_nothing(backend: Backend) {
+    let app = standard_app(backend).await;
+    app.add_tenant("globex").await;
+    let body = hire("E-1", "ana@acme.example", "2026-12-14");
+    let other_secret = "whsec_c2VjcmV0LXRoYXQtaXMtbm90LWFjbWVzIQ==";
+    let mut cases: Vec<(&str, Request<Body>)> = vec![
+        ("wrong secret", standard_delivery("acme", "m1", now(), &body, other_secret)),
+        ("stale", standard_delivery("acme", "m2", now() - 301, &body, STANDARD_SECRET)),
+        ("from the future", standard_delivery("acme", "m3", now() + 301, &body, STANDARD_SECRET)),
+        ("unknown tenant", standard_delivery("initech", "m4", now(), &body, STANDARD_SECRET)),
+        ("no secret configured", standard_delivery("globex", "m5", now(), &body, STANDARD_SECRET)),
+        ("bad tenant id", standard_delivery("Not_A_Tenant", "m6", now(), &body, STANDARD_SECRET)),
+    ];
+    let mut tampered = standard_delivery("acme", "m7", now(), &body, STANDARD_SECRET);
+    *tampered.body_mut() = Body::from(hire("E-9", "mallory@acme.example", "2026-12-14").to_string());
+    cases.push(("tampered body", tampered));
+    let mut unsigned = standard_delivery("acme", "m8", now(), &body, STANDARD_SECRET);
+    unsigned.headers_mut().remove("webhook-signature");
+    cases.push(("no signature", unsigned));
+    let mut no_id = standard_delivery("acme", "m9", now(), &body, STANDARD_SECRET);
+    no_id.headers_mut().remove("webhook-id");
+    cases.push(("no id", no_id));
+    let mut responses = Vec::new();
+    for (case, request) in cases {
+        let response = app.send(request).await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{case}: {:?}", response.body);
+        responses.push(response.body["detail"].clone());
+    }
+    responses.dedup();
+    assert_eq!(responses.len(), 1, "every refusal says the same: {responses:?}");
+    assert!(workflows(&app).await.is_empty());
+    let employees = app.request(Method::GET, "/api/v1/employees", Some(&admin("acme")), None).await;
+    assert_eq!(employees.data(), &json!([]));
+}
+
+pub async fn redeliveries_and_concurrent_duplicates_create_one_workflow(backend: Backend) {
+    let app = standard_app(backend).await;
+    let body = hire("E-1", "ana@acme.example", "2026-12-14");
+    let timestamp = now();
+    let first = app.send(standard_delivery("acme", "msg_1", timestamp, &body, STANDARD_SECRET)).await;
+    let again = app.send(standard_delivery("acme", "msg_1", timestamp, &body, STANDARD_SECRET)).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.data()["duplicate"], true);
+    for field in ["event_id", "employee_id", "workflow_id"] {
+        assert_eq!(again.data()[field], first.data()[field], "{field}");
+    }
+    let changed_body = app
+        .send(standard_delivery(
+            "acme",
+            "msg_1",
+            timestamp,
+            &hire("E-1", "ana@acme.example", "2027-01-04"),
+            STANDARD_SECRET,
+        ))
+        .await;
+    assert_eq!(changed_body.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", changed_body.body);
+    let new_id = app.send(standard_delivery("acme", "msg_2", now(), &body, STANDARD_SECRET)).await;
+    assert_eq!(
+        (new_id.data()["duplicate"].clone(), new_id.data()["workflow_id"].clone()),
+        (json!(true), first.data()["workflow_id"].clone())
+    );
+    assert_eq!(new_id.data()["event_id"], "msg_2");
+
+    // Sixteen identical deliveries at once: one workflow, every response names it.
+    let body = hire("E-7", "cy@acme.example", "2026-12-21");
+    let timestamp = now();
+    let racing = (0..16).map(|_| {
+        let app = app.clone();
+        let request = standard_delivery("acme", "msg_race", timestamp, &body, STANDARD_SECRET);
+        tokio::spawn(async move { app.send(request).await })
+    });
+    let responses: Vec<TestResponse> = join_all(racing).await.into_iter().map(Result::unwrap).collect();
+    let named: Vec<Value> = responses.iter().map(|response| response.data()["workflow_id"].clone()).collect();
+    assert!(
+        responses.iter().all(|response| response.status == StatusCode::OK),
+        "{:?}",
+        responses.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(named.windows(2).all(|pair| pair[0] == pair[1]) && named[0].is_string(), "{named:?}");
+    let fresh = responses.iter().filter(|response| response.data()["duplicate"] == false).count();
+    assert_eq!(fresh, 1, "exactly one delivery did the work");
+    let onboarding: Vec<Value> =
+        workflows(&app).await.into_iter().filter(|w| w["employee"]["email"] == "cy@acme.example").collect();
+    assert_eq!(onboarding.len(), 1);
+    println!(
+        "16 concurrent identical deliveries on {backend:?}: {} workflow, {fresh} fresh + {} duplicate answers",
+        onboarding.len(),
+        16 - fresh
+    );
+}
+
+pub async fn a_termination_starts_an_equipment_return_listing_the_assets(backend: Backend) {
+    let app = standard_app(backend).await;
+    let hired = app
+        .send(standard_delivery("acme", "h1", now(), &hire("E-1", "ana@acme.example", "2026-12-14"), STANDARD_SECRET))
+        .await;
+    let employee_id = hired.data()["employee_id"].as_str().unwrap().to_owned();
+    let laptop = app
+        .request(
+            Method::POST,
+            "/api/v1/assets",
+            Some(&admin("acme")),
+            Some(
+                json!({"asset_tag": "LT-1", "name": "Mac", "category": "laptop", "assigned_employee_id": employee_id}),
+            ),
+        )
+        .await;
+    let termination =
+        json!({"type": "employee.updated", "data": {"employee": {"hris_id": "E-1", "termination_date": "2026-12-31"}}});
+    let response = app.send(standard_delivery("acme", "t1", now(), &termination, STANDARD_SECRET)).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(response.data()["employee_id"], json!(employee_id), "matched on the HRIS id");
+    let workflow = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/workflows/{}", response.data()["workflow_id"].as_str().unwrap()),
+            Some(&admin("acme")),
+            None,
+        )
+        .await;
+    assert_eq!(workflow.data()["template_key"], "equipment_return");
+    assert_eq!(workflow.data()["scheduled_start"], "2026-12-31");
+    assert_eq!(workflow.data()["metadata"]["asset_ids"], json!([laptop.data()["id"]]));
+    let employee =
+        app.request(Method::GET, &format!("/api/v1/employees/{employee_id}"), Some(&admin("acme")), None).await;
+    assert_eq!(employee.data()["status"], "terminated");
+    assert_eq!(employee.data()["first_name"], "Ana", "absent fields stay unchanged");
+    let ignored = json!({"type": "employee.archived", "data": {"employee": {"hris_id": "E-1"}}});
+    let response = app.send(standard_delivery("acme", "x1", now(), &ignored, STANDARD_SECRET)).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.data()["workflow_id"], Value::Null);
+    let malformed =
+        app.send(standard_delivery("acme", "x2", now(), &json!({"type": "employee.created"}), STANDARD_SECRET)).await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// A stand-in of BambooHR's API on loopback: employees by id, changes since a cursor (in two
+/// pages), and injected failures (429 with Retry-After, then a 500) on the first calls.
+pub struct FakeBamboo {
+    pub base_url: String,
+    pub calls: Arc<AtomicUsize>,
+    employees: Arc<Mutex<HashMap<String, Value>>>,
+}
+
+impl FakeBamboo {
+    pub async fn start(failures_first: bool) -> Self {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let employees: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
+        let (counted, stored, next_page) =
+            (calls.clone(), employees.clone(), format!("{base_url}/employees/changed?page=2"));
+        let router = axum::Router::new()
+            .route(
+                "/v1/employees/changed",
+                axum::routing::get(move |axum::extract::RawQuery(query): axum::extract::RawQuery| {
+                    let n = counted.fetch_add(1, Ordering::SeqCst);
+                    let stored = stored.clone();
+                    let next_page = next_page.clone();
+                    async move {
+                        if failures_first && n == 0 {
+                            return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")], String::new())
+                                .into_response();
+                        }
+                        if failures_first && n == 1 {
+                            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                        }
+                        let ids: Vec<String> = {
+                            let mut ids: Vec<String> = stored.lock().unwrap().keys().cloned().collect();
+                            ids.sort();
+                            ids
+                        };
+                        let second = query.unwrap_or_default().contains("page=2");
+                        let half = ids.len() / 2;
+                        let page: Vec<&String> =
+                            if second { ids[half..].iter().collect() } else { ids[..half].iter().collect() };
+                        let listed: serde_json::Map<String, Value> = page
+                            .iter()
+                            .map(|id| {
+                                (
+                                    (*id).clone(),
+                                    json!({"id": id, "action": "Inserted", "lastChanged": "2026-11-25T08:00:00+00:00"}),
+                                )
+                            })
+                            .collect();
+                        let mut body = json!({"latest": "2026-11-25T08:00:00+00:00", "employees": listed});
+                        if !second {
+                            body["nextPage"] = json!(next_page);
+                        }
+                        axum::Json(body).into_response()
+                    }
+                }),
+            )
+            .route(
+                "/v1/employees/{id}",
+                axum::routing::get({
+                    let stored = employees.clone();
+                    move |axum::extract::Path(id): axum::extract::Path<String>| {
+                        let stored = stored.clone();
+                        async move {
+                            match stored.lock().unwrap().get(&id) {
+                                Some(employee) => axum::Json(employee.clone()).into_response(),
+                                None => StatusCode::NOT_FOUND.into_response(),
+                            }
+                        }
+                    }
+                }),
+            );
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        Self { base_url, calls, employees }
+    }
+
+    pub fn add(&self, id: &str, first_name: &str, email: &str, hire_date: &str) {
+        let employee = json!({"id": id, "firstName": first_name, "lastName": "Hire", "workEmail": email, "department": "it", "hireDate": hire_date});
+        self.employees.lock().unwrap().insert(id.to_owned(), employee);
+    }
+}
+
+use axum::response::IntoResponse;
+
+pub async fn bamboohr_deliveries_in_both_formats(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.add_tenant("acme").await;
+    let bamboo = FakeBamboo::start(false).await;
+    bamboo.add("300", "Dee", "dee@acme.example", "2026-12-20");
+    configure(&app, "acme", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET, "api_key": "key", "api_base_url": bamboo.base_url})).await;
+    let field_based = json!({"employees": [
+        {"id": "100", "action": "Created", "timestamp": "2026-11-25T08:00:00+00:00", "changedFields": ["First Name"],
+         "fields": {"First Name": "Eli", "Last Name": "Ng", "Work Email": "eli@acme.example", "Department": "sales", "Hire Date": "2026-12-07"}},
+        {"id": "200", "action": "Deleted", "timestamp": "2026-11-25T08:00:00+00:00", "fields": {}}
+    ]});
+    let response = app.send(bamboo_delivery("acme", now(), &field_based)).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let results = response.data().as_array().unwrap();
+    assert_eq!(results.len(), 2, "a delivery of several employees answers a list");
+    assert!(results[0]["workflow_id"].is_string());
+    assert_eq!(results[1]["workflow_id"], Value::Null, "a deletion is ignored");
+    assert_eq!(results[0]["event_id"].as_str().unwrap().len(), 64, "the id is a SHA-256");
+
+    let event_based = json!({"type": "employee.created", "timestamp": "2026-11-25T08:00:00+0000", "data": {"companyId": "1", "employeeId": "300", "changedFields": []}});
+    let response = app.send(bamboo_delivery("acme", now(), &event_based)).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let employee = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/employees/{}", response.data()["employee_id"].as_str().unwrap()),
+            Some(&admin("acme")),
+            None,
+        )
+        .await;
+    assert_eq!(employee.data()["email"], "dee@acme.example", "read from the HRIS API");
+    let mut forged = bamboo_delivery("acme", now(), &event_based);
+    forged.headers_mut().insert("x-bamboohr-signature", "00".repeat(32).parse().unwrap());
+    assert_eq!(app.send(forged).await.status, StatusCode::UNAUTHORIZED);
+}
+
+pub async fn the_sync_applies_changes_once_with_webhooks(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.add_tenant("acme").await;
+    let bamboo = FakeBamboo::start(true).await;
+    for n in 0..4 {
+        bamboo.add(&format!("5{n}"), &format!("Sync{n}"), &format!("sync{n}@acme.example"), "2026-12-28");
+    }
+    configure(&app, "acme", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET, "api_key": "key", "api_base_url": bamboo.base_url})).await;
+    // The webhook saw one of the hires first.
+    let event_based = json!({"type": "employee.created", "timestamp": "2026-11-25T08:00:00+0000", "data": {"companyId": "1", "employeeId": "51"}});
+    let hooked = app.send(bamboo_delivery("acme", now(), &event_based)).await;
+    assert_eq!(hooked.status, StatusCode::OK, "{:?}", hooked.body);
+
+    let run = app.request(Method::POST, "/local/jobs/hris-sync", None, None).await;
+    assert_eq!(run.status, StatusCode::OK, "{:?}", run.body);
+    let counts = &run.data()["counts"];
+    assert_eq!(counts["changes"], 4, "{counts}");
+    assert_eq!(counts["workflows_started"], 3, "the webhook's hire is not started twice");
+    assert!(run.data()["errors"].as_array().unwrap().is_empty(), "{:?}", run.data());
+    assert!(bamboo.calls.load(Ordering::SeqCst) >= 4, "a 429 and a 500 were retried, then two pages read");
+    let onboardings: Vec<Value> =
+        workflows(&app).await.into_iter().filter(|w| w["template_key"] == "new_employee").collect();
+    assert_eq!(onboardings.len(), 4);
+    assert_eq!(onboardings.iter().filter(|w| w["triggered_by"] == "hris_sync").count(), 3);
+    let again = app.request(Method::POST, "/local/jobs/hris-sync", None, None).await;
+    assert_eq!(again.data()["counts"]["workflows_started"], 0);
+    assert_eq!(workflows(&app).await.len(), 4);
+}
+
+/// One step of a random mix: a webhook delivery of hire `n` (a redelivery when `reuse_id`), or a sync run.
+#[derive(Debug, Clone)]
+enum Step {
+    Deliver { n: usize, reuse_id: bool },
+    Sync,
+}
+
+/// Random mixes of deliveries and syncs of the same four hires: each hire's onboarding is
+/// created exactly once. Returns (mixes, steps, workflows created).
+pub fn random_mixes_create_each_workflow_once(backend: Backend, cases: u32) -> (u32, usize, usize) {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let step = prop_oneof![
+        (0..4usize, any::<bool>()).prop_map(|(n, reuse_id)| Step::Deliver { n, reuse_id }),
+        Just(Step::Sync)
+    ];
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let totals = Arc::new(Mutex::new((0usize, 0usize)));
+    let counted = totals.clone();
+    runner
+        .run(&proptest::collection::vec(step, 1..12), |steps| {
+            let created = runtime.block_on(async {
+                let app = TestApp::new(backend).await;
+                app.add_tenant("acme").await;
+                let bamboo = FakeBamboo::start(false).await;
+                for n in 0..4 {
+                    bamboo.add(&format!("7{n}"), &format!("Mix{n}"), &format!("mix{n}@acme.example"), "2026-12-28");
+                }
+                let settings = json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET, "api_key": "key", "api_base_url": bamboo.base_url});
+                configure(&app, "acme", settings).await;
+                let mut hired = std::collections::BTreeSet::new();
+                for (position, step) in steps.iter().enumerate() {
+                    match step {
+                        Step::Deliver { n, reuse_id } => {
+                            let body = json!({"type": "employee.created", "timestamp": "2026-11-25T08:00:00+0000", "data": {"companyId": "1", "employeeId": format!("7{n}")}});
+                            // The same timestamp and body is the same delivery id (a redelivery).
+                            let timestamp = if *reuse_id { 1_000 } else { 1_000 + position as i64 };
+                            let response = app.send(bamboo_delivery("acme", now() - 200 + timestamp % 100, &body)).await;
+                            prop_assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+                            hired.insert(*n);
+                        }
+                        Step::Sync => {
+                            let run = app.request(Method::POST, "/local/jobs/hris-sync", None, None).await;
+                            prop_assert_eq!(run.status, StatusCode::OK);
+                            hired.extend(0..4);
+                        }
+                    }
+                }
+                let onboardings = workflows(&app).await;
+                for n in &hired {
+                    let email = format!("mix{n}@acme.example");
+                    let count = onboardings.iter().filter(|w| w["employee"]["email"] == email.as_str()).count();
+                    prop_assert_eq!(count, 1, "hire {} has {} onboardings after {:?}", n, count, steps);
+                }
+                prop_assert_eq!(onboardings.len(), hired.len());
+                Ok(onboardings.len())
+            })?;
+            let mut totals = counted.lock().unwrap();
+            totals.0 += steps.len();
+            totals.1 += created;
+            Ok(())
+        })
+        .unwrap_or_else(|failure| panic!("exactly-once broke: {failure}"));
+    let (steps, created) = *totals.lock().unwrap();
+    (cases, steps, created)
+}
