@@ -11,6 +11,7 @@ pub mod http;
 pub mod jobs;
 pub mod notify;
 pub mod ports;
+pub mod realtime;
 pub mod secrets;
 pub mod store;
 pub mod telemetry;

@@ -337,9 +337,15 @@ pub trait StatsStore: Send + Sync {
 }
 
 /// Everything the API and the jobs need from a store.
-pub trait Store: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore {}
+pub trait Store:
+    TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore + ConnectionStore
+{
+}
 
-impl<T: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore> Store for T {}
+impl<T> Store for T where
+    T: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore + ConnectionStore
+{
+}
 
 /// A notification or event that could not be delivered; the message is for logs.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -383,4 +389,31 @@ pub trait HrisApi: Send + Sync {
     async fn employee(&self, access: &HrisAccess, id: &str)
     -> Result<crate::domain::hris::HrisEmployee, DeliveryError>;
     async fn changes(&self, access: &HrisAccess, since: Option<&str>) -> Result<HrisChanges, DeliveryError>;
+}
+
+/// Live WebSocket connections, by tenant.
+#[async_trait]
+pub trait ConnectionStore: Send + Sync {
+    /// Keeps the connection for about two hours (API Gateway's own limit).
+    async fn put_connection(&self, connection: &crate::domain::realtime::Connection) -> Result<(), StoreError>;
+    /// Forgets a connection by id (the `$disconnect` event carries only the id).
+    async fn delete_connection(&self, connection_id: &str) -> Result<(), StoreError>;
+    /// The tenant's connections (one Query).
+    async fn connections(&self, tenant: &TenantId) -> Result<Vec<crate::domain::realtime::Connection>, StoreError>;
+}
+
+/// Why a message did not reach a connection.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PushError {
+    /// The connection is gone (API Gateway's 410): forget it.
+    #[error("the connection is gone")]
+    Gone,
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Sends a message down one connection.
+#[async_trait]
+pub trait Pusher: Send + Sync {
+    async fn push(&self, connection_id: &str, message: &str) -> Result<(), PushError>;
 }

@@ -130,6 +130,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// Every email and chat post the app "sent".
     pub outbox: Arc<Outbox>,
+    /// The local `/ws` sockets.
+    pub hub: Arc<assetronics_local::live::Hub>,
 }
 
 impl TestApp {
@@ -146,10 +148,15 @@ impl TestApp {
     }
 
     pub fn configured(store: Arc<dyn Store>, backend: Backend, clock: Arc<dyn Clock>, config: ApiConfig) -> Self {
-        let outbox = Arc::new(Outbox::new(clock.clone()));
-        let channels = assetronics_local::local_channels(outbox.clone());
-        let state = AppState::new(store.clone(), &config, clock, channels);
-        Self { router: assetronics_local::app(state, &config, outbox.clone()), store, backend, outbox }
+        let local = assetronics_local::Local::new(clock.clone());
+        let state = AppState::new(store.clone(), &config, clock, local.channels());
+        Self {
+            router: assetronics_local::app(state, &config, &local),
+            store,
+            backend,
+            outbox: local.outbox.clone(),
+            hub: local.hub.clone(),
+        }
     }
 
     /// Provisions an active tenant straight in the store.

@@ -1,6 +1,8 @@
 //! The local server: every route group in one process, on the embedded store by default or on
 //! DynamoDB (`STORE=dynamodb`), seeded with a demo tenant.
 
+pub mod live;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -41,17 +43,32 @@ pub fn routes() -> Router<AppState> {
         .merge(webhooks::routes())
 }
 
-/// The served application, with the local-only routes over `outbox`.
-pub fn app(state: AppState, config: &ApiConfig, outbox: Arc<Outbox>) -> Router {
-    let local = Router::new()
-        .route("/local/outbox", get(move || show_outbox(outbox.clone())))
-        .route("/local/jobs/{name}", post(run_job));
-    shared::http::app::api(routes().merge(local), state, &config.cors_allowed_origins)
+/// What only the local server has: the outbox of "sent" mail and the hub of `/ws` sockets.
+#[derive(Clone)]
+pub struct Local {
+    pub outbox: Arc<Outbox>,
+    pub hub: Arc<live::Hub>,
 }
 
-/// The deliveries channels of the local server: mail and chat into `outbox`, events to the log.
-pub fn local_channels(outbox: Arc<Outbox>) -> Channels {
-    Channels { mailer: outbox.clone(), chat: outbox, events: Arc::new(LoggedEvents) }
+impl Local {
+    pub fn new(clock: Arc<dyn shared::clock::Clock>) -> Self {
+        Self { outbox: Arc::new(Outbox::new(clock)), hub: Arc::default() }
+    }
+
+    /// Mail and chat into the outbox, events to the log.
+    pub fn channels(&self) -> Channels {
+        Channels { mailer: self.outbox.clone(), chat: self.outbox.clone(), events: Arc::new(LoggedEvents) }
+    }
+}
+
+/// The served application, with the local-only routes.
+pub fn app(state: AppState, config: &ApiConfig, local: &Local) -> Router {
+    let (outbox, hub) = (local.outbox.clone(), local.hub.clone());
+    let local_routes = Router::new()
+        .route("/local/outbox", get(move || show_outbox(outbox.clone())))
+        .route("/local/jobs/{name}", post(run_job))
+        .route("/ws", get(move |state, query, upgrade| live::websocket(state, query, upgrade, hub.clone())));
+    shared::http::app::api(routes().merge(local_routes), state, &config.cors_allowed_origins)
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,8 +104,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     ])
 }
 
-/// Which store the local server runs on, from `STORE` (`memory`, the default, or `dynamodb`).
-pub async fn store_from_env() -> Result<Arc<dyn Store>, Box<dyn std::error::Error>> {
+/// Which store the local server runs on, from `STORE` (`memory`, the default, or `dynamodb`),
+/// with the embedded store's change feed for `/ws` (DynamoDB's is its stream, which the local
+/// server does not read: live updates need the embedded store or the AWS broadcaster).
+pub async fn store_from_env() -> Result<(Arc<dyn Store>, Option<Feed>), Box<dyn std::error::Error>> {
     match std::env::var("STORE").as_deref() {
         Ok("dynamodb") => {
             if std::env::var_os("TABLE_NAME").is_none() {
@@ -97,15 +116,22 @@ pub async fn store_from_env() -> Result<Arc<dyn Store>, Box<dyn std::error::Erro
             }
             let store = DynamoStore::from_env().await?;
             shared::store::dynamo::table::ensure_table(store.client(), &ApiConfig::table_name()?).await?;
-            Ok(Arc::new(store))
+            Ok((Arc::new(store), None))
         }
-        Ok("memory") | Err(_) => match std::env::var_os("DATA_PATH") {
-            Some(path) => Ok(Arc::new(MemoryStore::persistent(&PathBuf::from(path))?)),
-            None => Ok(Arc::new(MemoryStore::new())),
-        },
+        Ok("memory") | Err(_) => {
+            let store = match std::env::var_os("DATA_PATH") {
+                Some(path) => MemoryStore::persistent(&PathBuf::from(path))?,
+                None => MemoryStore::new(),
+            };
+            let feed = store.subscribe();
+            Ok((Arc::new(store), Some(feed)))
+        }
         Ok(other) => Err(format!("STORE must be memory or dynamodb, not {other}").into()),
     }
 }
+
+/// The embedded store's change feed.
+pub type Feed = tokio::sync::broadcast::Receiver<shared::store::memory::WorkflowChangeRecord>;
 
 pub const DEMO_TENANT: &str = "demo";
 

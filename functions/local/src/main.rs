@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use shared::adapters::outbox::Outbox;
 use shared::clock::SystemClock;
 use shared::config::ApiConfig;
 use shared::http::AppState;
@@ -11,7 +10,7 @@ use shared::http::AppState;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     shared::telemetry::init_text();
     let config = ApiConfig::local_from_env()?;
-    let store = assetronics_local::store_from_env().await?;
+    let (store, feed) = assetronics_local::store_from_env().await?;
     let clock = Arc::new(SystemClock);
     if std::env::var("SEED").as_deref() != Ok("0") {
         let token = assetronics_local::seed_demo(
@@ -29,9 +28,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    let outbox = Arc::new(Outbox::new(clock.clone()));
-    let channels = assetronics_local::local_channels(outbox.clone());
-    let app = assetronics_local::app(AppState::new(store, &config, clock, channels), &config, outbox);
+    let local = assetronics_local::Local::new(clock.clone());
+    if let Some(feed) = feed {
+        assetronics_local::live::spawn_feed(feed, store.clone(), local.hub.clone());
+    }
+    let app = assetronics_local::app(AppState::new(store, &config, clock, local.channels()), &config, &local);
     axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap_or(()) }).await?;
     Ok(())
 }

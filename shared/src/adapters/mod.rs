@@ -1,5 +1,6 @@
 //! Adapters to the outside world other than the store: each implements a port of `crate::ports`.
 
+pub mod apigw;
 pub mod bamboohr;
 pub mod eventbridge;
 pub mod http_client;

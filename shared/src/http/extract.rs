@@ -18,15 +18,20 @@ use super::{AppError, AppState};
 
 const NOT_AUTHENTICATED: &str = "the bearer token is missing, invalid or expired, or its tenant is not active";
 
-async fn bearer_claims(parts: &Parts, state: &AppState) -> Result<Claims, AppError> {
-    let token = parts
+/// The token of `Authorization: Bearer <token>` (the scheme is case-insensitive).
+fn bearer_token(parts: &Parts) -> Result<&str, AppError> {
+    parts
         .headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token)
-        .ok_or(AppError::Unauthorized(NOT_AUTHENTICATED))?;
+        .ok_or(AppError::Unauthorized(NOT_AUTHENTICATED))
+}
+
+async fn bearer_claims(parts: &Parts, state: &AppState) -> Result<Claims, AppError> {
+    let token = bearer_token(parts)?;
     state.verifier.verify(token.trim()).await.map_err(|_| AppError::Unauthorized(NOT_AUTHENTICATED))
 }
 
@@ -41,35 +46,42 @@ impl FromRequestParts<AppState> for TenantCaller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let claims = bearer_claims(parts, state).await?;
+        let session = state.authenticate(bearer_token(parts)?).await?;
+        let requested_tenant = parts.headers.get("x-tenant-id").map(|value| value.to_str().unwrap_or("\u{0}"));
+        if let Some(requested) = requested_tenant.filter(|requested| !requested.is_empty())
+            && requested != session.caller.tenant.as_str()
+        {
+            return Err(AppError::Forbidden("X-Tenant-ID does not match the token's tenant".to_owned()));
+        }
+        Ok(session)
+    }
+}
+
+impl AppState {
+    /// The caller a bearer token names: 401 unless it verifies and its tenant is active, 403 for
+    /// platform administrators (they manage tenants, not their data).
+    pub async fn authenticate(&self, token: &str) -> Result<TenantCaller, AppError> {
+        let claims = self.verifier.verify(token.trim()).await.map_err(|_| AppError::Unauthorized(NOT_AUTHENTICATED))?;
+        if claims.role == Role::PlatformAdmin {
+            return Err(AppError::Forbidden("platform administrators manage tenants, not their data".to_owned()));
+        }
         let tenant_id = claims
             .tenant
             .as_deref()
             .and_then(|tenant| TenantId::parse(tenant).ok())
-            .filter(|_| claims.role != Role::PlatformAdmin);
-        let Some(tenant_id) = tenant_id else {
-            return Err(if claims.role == Role::PlatformAdmin {
-                AppError::Forbidden("platform administrators manage tenants, not their data".to_owned())
-            } else {
-                AppError::Unauthorized(NOT_AUTHENTICATED)
-            });
-        };
-        let email = match claims.email.as_deref().map(Email::parse).transpose() {
-            Ok(email) => email,
-            Err(_) => return Err(AppError::Unauthorized(NOT_AUTHENTICATED)),
-        };
-        let tenant = state
+            .ok_or(AppError::Unauthorized(NOT_AUTHENTICATED))?;
+        let email = claims
+            .email
+            .as_deref()
+            .map(Email::parse)
+            .transpose()
+            .map_err(|_| AppError::Unauthorized(NOT_AUTHENTICATED))?;
+        let tenant = self
             .tenants
-            .get(state.store.as_ref(), &tenant_id)
+            .get(self.store.as_ref(), &tenant_id)
             .await?
             .filter(Tenant::is_active)
             .ok_or(AppError::Unauthorized(NOT_AUTHENTICATED))?;
-        let requested_tenant = parts.headers.get("x-tenant-id").map(|value| value.to_str().unwrap_or("\u{0}"));
-        if let Some(requested) = requested_tenant.filter(|requested| !requested.is_empty())
-            && requested != tenant_id.as_str()
-        {
-            return Err(AppError::Forbidden("X-Tenant-ID does not match the token's tenant".to_owned()));
-        }
         let caller = Caller {
             tenant: tenant_id,
             user_id: claims.sub,

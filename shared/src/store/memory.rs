@@ -10,20 +10,22 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
 use crate::domain::jobs::{JobName, JobRecord};
+use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, StatsScope, Totals};
 use crate::domain::tenant::Tenant;
 use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
-    AssetChange, AssetFilter, DeliveryClaim, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore,
-    JobStore, LinkedSummary, Listed, Page, StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery,
-    WorkflowStore,
+    AssetChange, AssetFilter, ConnectionStore, DeliveryClaim, DirectoryQuery, DirectoryStore, EmployeeFilter,
+    EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page, StatsStore, StoreError, TenantStore, WorkflowPage,
+    WorkflowQuery, WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -155,6 +157,9 @@ impl TenantData {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct State {
     tenants: BTreeMap<TenantId, TenantData>,
+    /// Live connections by id; not kept across restarts (their sockets are not).
+    #[serde(skip)]
+    connections: BTreeMap<String, Connection>,
     /// Job runs, oldest first.
     jobs: Vec<JobRecord>,
 }
@@ -177,15 +182,46 @@ impl State {
     }
 }
 
-#[derive(Debug, Default)]
+/// One committed workflow change, as the embedded store's change feed carries it (the local
+/// counterpart of a DynamoDB stream record's old and new images).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowChangeRecord {
+    pub before: Option<Workflow>,
+    pub after: Workflow,
+}
+
+#[derive(Debug)]
 pub struct MemoryStore {
     state: Mutex<State>,
     data_path: Option<PathBuf>,
+    changes: broadcast::Sender<WorkflowChangeRecord>,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::with_state(State::default(), None)
+    }
 }
 
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    fn with_state(state: State, data_path: Option<PathBuf>) -> Self {
+        // A slow subscriber misses changes rather than holding up writers.
+        let (changes, _) = broadcast::channel(1024);
+        Self { state: Mutex::new(state), data_path, changes }
+    }
+
+    /// The change feed: every committed workflow change, in commit order.
+    pub fn subscribe(&self) -> broadcast::Receiver<WorkflowChangeRecord> {
+        self.changes.subscribe()
+    }
+
+    fn publish(&self, before: Option<&Workflow>, after: &Workflow) {
+        // No subscriber is not an error.
+        let _ = self.changes.send(WorkflowChangeRecord { before: before.cloned(), after: after.clone() });
     }
 
     /// A store kept in the file at `path`, loading what an earlier run saved there.
@@ -196,7 +232,7 @@ impl MemoryStore {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => State::default(),
             Err(error) => return Err(StoreError::Unavailable(format!("cannot read {}: {error}", path.display()))),
         };
-        Ok(Self { state: Mutex::new(state), data_path: Some(path.to_owned()) })
+        Ok(Self::with_state(state, Some(path.to_owned())))
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -300,7 +336,9 @@ impl WorkflowStore for MemoryStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
         self.commit(&[audit], StoreError::AlreadyExists, |state| {
             state.tenant_mut(&workflow.tenant_id).insert_workflow(workflow)
-        })
+        })?;
+        self.publish(None, workflow);
+        Ok(())
     }
 
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError> {
@@ -332,7 +370,9 @@ impl WorkflowStore for MemoryStore {
                 data.put_asset(change.asset, Some(previous));
             }
             Ok(())
-        })
+        })?;
+        self.publish(Some(before), workflow);
+        Ok(())
     }
 
     async fn list_workflows(&self, tenant: &TenantId, query: &WorkflowQuery) -> Result<WorkflowPage, StoreError> {
@@ -446,21 +486,29 @@ impl DirectoryStore for MemoryStore {
     }
 
     async fn refresh_summaries(&self, tenant: &TenantId, summary: &LinkedSummary) -> Result<(), StoreError> {
-        let mut state = self.lock();
-        let data = state.tenant_mut(tenant);
-        for workflow in data.workflows.values_mut() {
-            match summary {
-                LinkedSummary::Employee(employee) if workflow.employee_id == Some(employee.id) => {
-                    workflow.employee = Some(employee.clone());
+        let mut refreshed = Vec::new();
+        {
+            let mut state = self.lock();
+            for workflow in state.tenant_mut(tenant).workflows.values_mut() {
+                let before = workflow.clone();
+                match summary {
+                    LinkedSummary::Employee(employee) if workflow.employee_id == Some(employee.id) => {
+                        workflow.employee = Some(employee.clone());
+                    }
+                    LinkedSummary::Asset(asset) if workflow.asset_id == Some(asset.id) => {
+                        workflow.asset = Some(asset.clone());
+                    }
+                    _ => continue,
                 }
-                LinkedSummary::Asset(asset) if workflow.asset_id == Some(asset.id) => {
-                    workflow.asset = Some(asset.clone())
-                }
-                _ => {}
+                refreshed.push((before, workflow.clone()));
+            }
+            if let Some(path) = &self.data_path {
+                save(path, &state)?;
             }
         }
-        if let Some(path) = &self.data_path {
-            save(path, &state)?;
+        // Like a DynamoDB stream, the feed carries the refreshed items too.
+        for (before, after) in &refreshed {
+            self.publish(Some(before), after);
         }
         Ok(())
     }
@@ -594,6 +642,9 @@ impl HrisStore for MemoryStore {
             data.effects.insert(natural_key.to_owned(), workflow.id);
             Ok(())
         })?;
+        if existing.is_none() {
+            self.publish(None, workflow);
+        }
         Ok(existing)
     }
 
@@ -608,5 +659,22 @@ impl HrisStore for MemoryStore {
             save(path, &state)?;
         }
         Ok(())
+    }
+}
+
+#[async_trait]
+impl ConnectionStore for MemoryStore {
+    async fn put_connection(&self, connection: &Connection) -> Result<(), StoreError> {
+        self.lock().connections.insert(connection.connection_id.clone(), connection.clone());
+        Ok(())
+    }
+
+    async fn delete_connection(&self, connection_id: &str) -> Result<(), StoreError> {
+        self.lock().connections.remove(connection_id);
+        Ok(())
+    }
+
+    async fn connections(&self, tenant: &TenantId) -> Result<Vec<Connection>, StoreError> {
+        Ok(self.lock().connections.values().filter(|connection| &connection.tenant_id == tenant).cloned().collect())
     }
 }

@@ -168,6 +168,20 @@ pub fn sync_cursor_key(tenant: &TenantId) -> Item {
     key(tenant_pk(tenant), "HRIS_SYNC")
 }
 
+/// A tenant's live connections, one partition per tenant.
+pub fn connections_pk(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#CONNECTIONS")
+}
+
+pub fn connection_key(tenant: &TenantId, connection_id: &str) -> Item {
+    key(connections_pk(tenant), connection_id)
+}
+
+/// Which tenant a connection belongs to (`$disconnect` knows only the connection id).
+pub fn connection_owner_key(connection_id: &str) -> Item {
+    key(format!("{SYSTEM}#CONNECTION#{connection_id}"), "CONNECTION")
+}
+
 pub fn is_workflow_item(item: &Item) -> bool {
     item.get(SK).and_then(|sk| sk.as_s().ok()).is_some_and(|sk| sk == WORKFLOW_SK)
 }

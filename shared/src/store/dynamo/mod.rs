@@ -20,13 +20,15 @@ use uuid::Uuid;
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
 use crate::domain::jobs::{JobName, JobRecord};
+use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, Delta, StatsScope, Totals};
 use crate::domain::tenant::Tenant;
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
 use crate::ports::{
-    AssetChange, AssetFilter, DeliveryClaim, DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore,
-    JobStore, LinkedSummary, Page, StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, ConnectionStore, DeliveryClaim, DirectoryQuery, DirectoryStore, EmployeeFilter,
+    EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore, StoreError, TenantStore, WorkflowPage,
+    WorkflowQuery, WorkflowStore,
 };
 
 use chrono::NaiveDate;
@@ -890,5 +892,65 @@ impl HrisStore for DynamoStore {
             .await
             .map(|_| ())
             .map_err(unavailable)
+    }
+}
+
+/// Connections outlive API Gateway's two-hour limit a little, then TTL removes them.
+const CONNECTION_LIFETIME_SECONDS: i64 = 2 * 3600 + 600;
+
+#[derive(serde::Deserialize)]
+struct ConnectionOwner {
+    tenant_id: TenantId,
+}
+
+#[async_trait]
+impl ConnectionStore for DynamoStore {
+    async fn put_connection(&self, connection: &Connection) -> Result<(), StoreError> {
+        let expires =
+            AttributeValue::N((connection.connected_at.timestamp() + CONNECTION_LIFETIME_SECONDS).to_string());
+        let mut item = to_item(connection)?;
+        item.extend(keys::connection_key(&connection.tenant_id, &connection.connection_id));
+        item.insert(keys::EXPIRES_AT.to_owned(), expires.clone());
+        let mut owner = keys::connection_owner_key(&connection.connection_id);
+        owner.insert("tenant_id".to_owned(), AttributeValue::S(connection.tenant_id.to_string()));
+        owner.insert(keys::EXPIRES_AT.to_owned(), expires);
+        for item in [item, owner] {
+            self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    async fn delete_connection(&self, connection_id: &str) -> Result<(), StoreError> {
+        let Some(owner) = self.get::<ConnectionOwner>(keys::connection_owner_key(connection_id)).await? else {
+            return Ok(());
+        };
+        for key in [keys::connection_key(&owner.tenant_id, connection_id), keys::connection_owner_key(connection_id)] {
+            self.client.delete_item().table_name(&self.table).set_key(Some(key)).send().await.map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    async fn connections(&self, tenant: &TenantId) -> Result<Vec<Connection>, StoreError> {
+        let mut connections = Vec::new();
+        let mut start_key = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", AttributeValue::S(keys::connections_pk(tenant)))
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in output.items.unwrap_or_default() {
+                connections.push(from_item(item)?);
+            }
+            start_key = output.last_evaluated_key;
+            if start_key.is_none() {
+                return Ok(connections);
+            }
+        }
     }
 }
