@@ -19,4 +19,5 @@ assetronics_tests::for_each_store!(api_cases:
     racing_advances_have_exactly_one_winner,
     racing_cancels_have_exactly_one_winner,
     tenant_settings_are_admin_only_and_secrets_write_only,
+    stats_follow_a_scripted_history,
 );

@@ -72,7 +72,7 @@ async fn each_api_operation_makes_the_designed_dynamodb_requests() {
 
     let mut id = String::new();
     let mut report = Vec::new();
-    let operations: [(&str, Method, &str, Option<Value>); 10] = [
+    let operations: [(&str, Method, &str, Option<Value>); 11] = [
         (
             "create from template",
             Method::POST,
@@ -88,6 +88,7 @@ async fn each_api_operation_makes_the_designed_dynamodb_requests() {
         ("history", Method::GET, "/api/v1/workflows/{id}/history", None),
         ("cancel", Method::POST, "/api/v1/workflows/{id}/cancel", Some(json!({"reason": "Found a spare"}))),
         ("complete (refused: cancelled)", Method::POST, "/api/v1/workflows/{id}/complete", None),
+        ("stats", Method::GET, "/api/v1/workflows/stats", None),
     ];
     for (name, method, path, body) in operations {
         let response = app.request(method, &path.replace("{id}", &id), Some(&token), body).await;
@@ -114,6 +115,8 @@ async fn each_api_operation_makes_the_designed_dynamodb_requests() {
         counts(&[("Query", 1)]),
         counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
         counts(&[("GetItem", 1)]),
+        // The running totals (one Query of at most 4 shard items) and the overdue index.
+        counts(&[("Query", 2)]),
     ];
     for ((name, requests), expected) in report.iter().zip(expected) {
         assert_eq!(requests, &expected, "{name}");

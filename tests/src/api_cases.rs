@@ -700,3 +700,56 @@ pub async fn tenant_settings_are_admin_only_and_secrets_write_only(backend: Back
         create(&app, &admin("acme"), json!({"template_key": "new_employee", "due_date": "2026-11-25"})).await;
     assert_eq!(due_today.status, StatusCode::CREATED);
 }
+
+pub async fn stats_follow_a_scripted_history(backend: Backend) {
+    let clock = crate::ManualClock::at("2026-11-25T09:00:00Z");
+    let app = TestApp::with_clock(backend, clock.clone()).await;
+    app.add_tenant("acme").await;
+    let admin_token = admin("acme");
+    let repair = created_id(&app, "acme", json!({"template_key": "emergency_replacement", "team": "it"})).await;
+    let onboarding = created_id(
+        &app,
+        "acme",
+        json!({"template_key": "new_employee", "team": "design", "assigned_to": "uma@acme.example"}),
+    )
+    .await;
+    created_id(&app, "acme", json!({"template_key": "incoming_hardware", "team": "it", "due_date": "2026-11-26"}))
+        .await;
+    created_id(&app, "acme", json!({"template_key": "incoming_hardware", "team": "sales", "due_date": "2026-12-31"}))
+        .await;
+    clock.set("2026-11-25T10:00:00Z");
+    post(&app, &admin_token, &repair, "start", None).await;
+    // Steps take 2, 1, 3, 1 and 2 hours; the whole workflow 10 hours from start to completion.
+    for at in ["12:00", "13:00", "16:00", "17:00", "19:00"] {
+        clock.set(&format!("2026-11-25T{at}:00Z"));
+        assert_eq!(post(&app, &admin_token, &repair, "advance", None).await.status, StatusCode::OK);
+    }
+    clock.set("2026-11-25T20:00:00Z");
+    assert_eq!(post(&app, &admin_token, &repair, "complete", None).await.status, StatusCode::OK);
+    post(&app, &admin_token, &onboarding, "cancel", Some(json!({"reason": "declined the offer"}))).await;
+    clock.set("2026-11-27T09:00:00Z");
+
+    let tenant = get(&app, &admin_token, "/api/v1/workflows/stats").await;
+    assert_eq!(tenant.status, StatusCode::OK, "{:?}", tenant.body);
+    assert_eq!(
+        tenant.data(),
+        &json!({
+            "counts_by_status": {"pending": 2, "in_progress": 0, "completed": 1, "cancelled": 1},
+            "avg_completion_hours_by_type": {"repair": 10.0},
+            "overdue_rate": 0.5,
+            "avg_step_hours": {"emergency_replacement": {"1": 2.0, "2": 1.0, "3": 3.0, "4": 1.0, "5": 2.0}}
+        })
+    );
+    let manager = token(Role::Manager, Some("acme"), Some("max@acme.example"), Some("it"));
+    let team = get(&app, &manager, "/api/v1/workflows/stats").await;
+    assert_eq!(
+        team.data()["counts_by_status"],
+        json!({"pending": 1, "in_progress": 0, "completed": 1, "cancelled": 0})
+    );
+    assert_eq!(team.data()["overdue_rate"], 1.0);
+    let user = token(Role::User, Some("acme"), Some("uma@acme.example"), None);
+    let own = get(&app, &user, "/api/v1/workflows/stats").await;
+    assert_eq!(own.data()["counts_by_status"], json!({"pending": 0, "in_progress": 0, "completed": 0, "cancelled": 1}));
+    assert_eq!(own.data()["overdue_rate"], 0.0);
+    assert_eq!(own.data()["avg_completion_hours_by_type"], json!({}));
+}

@@ -235,3 +235,22 @@ macro_rules! for_each_store {
         }
     };
 }
+
+/// A clock the test moves by hand.
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn at(now: &str) -> Arc<Self> {
+        Arc::new(Self(std::sync::Mutex::new(now.parse().expect("an RFC 3339 instant"))))
+    }
+
+    pub fn set(&self, now: &str) {
+        *self.0.lock().unwrap() = now.parse().expect("an RFC 3339 instant");
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}

@@ -6,11 +6,14 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::{Caller, Role, WorkflowAction};
 use shared::domain::directory::{Asset, AssetEffect};
+use shared::domain::stats::StatsScope;
 use shared::domain::template::Template;
 use shared::domain::validation::{Email, FieldErrors, Team, text_within};
 use shared::domain::workflow::{
@@ -30,6 +33,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/workflows", get(list_workflows).post(create_custom))
         .route("/api/v1/workflows/from-template", post(create_from_template))
+        .route("/api/v1/workflows/stats", get(stats))
         .route("/api/v1/workflows/{id}", get(get_workflow).patch(update_workflow))
         .route("/api/v1/workflows/{id}/start", post(start))
         .route("/api/v1/workflows/{id}/advance", post(advance))
@@ -41,10 +45,10 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        list_workflows, create_custom, create_from_template, get_workflow, update_workflow, start, advance,
+        list_workflows, stats, create_custom, create_from_template, get_workflow, update_workflow, start, advance,
         complete, cancel, history
     ),
-    components(schemas(Workflow, NewWorkflowRequest, StepRequest, PatchRequest, AdvanceRequest, CancelRequest, EmptyRequest, AuditEntry, shared::http::error::Problem)),
+    components(schemas(Stats, Workflow, NewWorkflowRequest, StepRequest, PatchRequest, AdvanceRequest, CancelRequest, EmptyRequest, AuditEntry, shared::http::error::Problem)),
     tags((name = "workflows", description = "Workflows and their steps"))
 )]
 struct WorkflowsApi;
@@ -217,6 +221,84 @@ async fn create(state: &AppState, session: &TenantCaller, mut draft: WorkflowDra
 
 fn no_record(field: &str) -> AppError {
     AppError::validation(field, "names no record of this tenant")
+}
+
+/// `GET /api/v1/workflows/stats`, within the caller's role scope.
+#[derive(Debug, Serialize, ToSchema)]
+struct Stats {
+    /// Every status, zeros included.
+    counts_by_status: BTreeMap<String, i64>,
+    /// Mean hours from start to completion, by workflow type.
+    avg_completion_hours_by_type: BTreeMap<String, f64>,
+    /// Overdue share of the open (pending + in_progress) workflows; 0 when none are open.
+    overdue_rate: f64,
+    /// Mean hours per step, by template key and step order.
+    #[schema(value_type = Object)]
+    avg_step_hours: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// The stats scope of a caller: admins the tenant, managers their team (their own assignments
+/// outside the team are not counted), users their assignments.
+fn stats_scope(caller: &Caller) -> StatsScope {
+    match (caller.role, &caller.team, &caller.email) {
+        (Role::Admin, _, _) => StatsScope::Tenant,
+        (Role::Manager, Some(team), _) => StatsScope::Team(team.clone()),
+        (_, _, Some(email)) => StatsScope::Assignee(email.clone()),
+        // No team and no email: nothing is in scope; an assignee that matches no one says so.
+        _ => StatsScope::Assignee(Email::parse("nobody@invalid.invalid").expect("a valid address")),
+    }
+}
+
+fn mean(count: i64, hours: f64) -> f64 {
+    if count > 0 { (hours / count as f64 * 100.0).round() / 100.0 } else { 0.0 }
+}
+
+#[utoipa::path(get, path = "/api/v1/workflows/stats", tag = "workflows", security(("bearer" = [])),
+    responses((status = 200, description = "Counts, durations and the overdue rate within the caller's scope, from running totals", body = shared::http::response::Data<Stats>), Problems))]
+async fn stats(
+    State(state): State<AppState>,
+    session: TenantCaller,
+) -> Result<axum::Json<shared::http::response::Data<Stats>>, AppError> {
+    let caller = &session.caller;
+    let scope = stats_scope(caller);
+    let totals = state.store.totals(&caller.tenant, &scope).await?;
+    let today = session.tenant.today(state.clock.now());
+    let overdue = state
+        .store
+        .open_due_before(&caller.tenant, today)
+        .await?
+        .iter()
+        .filter(|workflow| match &scope {
+            StatsScope::Tenant => true,
+            StatsScope::Team(team) => workflow.team.as_ref() == Some(team),
+            StatsScope::Assignee(email) => workflow.assigned_to.as_ref() == Some(email),
+        })
+        .count();
+    let open = totals.open();
+    let counts_by_status = WorkflowStatus::ALL
+        .iter()
+        .map(|status| (status.as_str().to_owned(), totals.counts.get(status.as_str()).copied().unwrap_or(0)))
+        .collect();
+    let stats = Stats {
+        counts_by_status,
+        avg_completion_hours_by_type: totals
+            .completion
+            .iter()
+            .map(|(kind, (count, hours))| (kind.clone(), mean(*count, *hours)))
+            .collect(),
+        overdue_rate: if open > 0 { ((overdue as f64 / open as f64) * 10_000.0).round() / 10_000.0 } else { 0.0 },
+        avg_step_hours: totals
+            .steps
+            .iter()
+            .map(|(template, steps)| {
+                (
+                    template.clone(),
+                    steps.iter().map(|(order, (count, hours))| (order.clone(), mean(*count, *hours))).collect(),
+                )
+            })
+            .collect(),
+    };
+    Ok(shared::http::response::data(stats))
 }
 
 /// `GET /api/v1/workflows` parameters.
