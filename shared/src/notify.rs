@@ -16,7 +16,7 @@ use crate::domain::tenant::{SecretField, Tenant};
 use crate::domain::workflow::Workflow;
 use crate::ports::{ChatPoster, DeliveryError, EventPublisher, Mailer};
 use crate::secrets::SecretBox;
-use crate::telemetry::metric;
+use crate::telemetry::{duration_metric, metric};
 
 const ATTEMPTS: u32 = 3;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
@@ -41,6 +41,37 @@ impl Pacer {
             slot
         };
         tokio::time::sleep_until(slot).await;
+    }
+}
+
+/// The workflow metrics of contract operations: counts by type and step durations.
+fn record_metrics(change: WorkflowChange, before: Option<&Workflow>, after: &Workflow) {
+    let kind = serde_json::to_value(after.workflow_type)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let counted = match change {
+        WorkflowChange::Created => Some("WorkflowsCreated"),
+        WorkflowChange::Started => Some("WorkflowsStarted"),
+        WorkflowChange::Completed => Some("WorkflowsCompleted"),
+        WorkflowChange::Cancelled => Some("WorkflowsCancelled"),
+        WorkflowChange::StepAdvanced | WorkflowChange::Updated => None,
+    };
+    if let Some(name) = counted {
+        metric(name, 1.0, &[("WorkflowType", &kind)]);
+    }
+    let template = after.template_key.as_deref().unwrap_or("custom");
+    for (index, step) in after.steps.iter().enumerate() {
+        let newly_done =
+            step.completed && before.is_some_and(|before| before.steps.get(index).is_some_and(|old| !old.completed));
+        if let (true, Some(started), Some(completed)) = (newly_done, step.started_at, step.completed_at) {
+            let order = step.order.to_string();
+            duration_metric(
+                "StepDuration",
+                (completed - started).num_milliseconds() as f64,
+                &[("Template", template), ("Step", &order)],
+            );
+        }
     }
 }
 
@@ -76,6 +107,7 @@ impl Notifier {
         at: DateTime<Utc>,
     ) {
         let change = WorkflowChange::between(before, after);
+        record_metrics(change, before, after);
         let event = WorkflowEvent { change, tenant_id: tenant.id.clone(), workflow: after.clone(), at };
         if let Err(error) = self.channels.events.publish(std::slice::from_ref(&event)).await {
             tracing::error!(tenant_id = %tenant.id, workflow_id = %after.id, %error, "domain event not published");

@@ -187,7 +187,20 @@ async fn create_custom(
     create(&state, &writer.caller, body.into_custom_draft()?).await
 }
 
-async fn create(state: &AppState, session: &TenantCaller, mut draft: WorkflowDraft) -> Result<Response, AppError> {
+async fn create(state: &AppState, session: &TenantCaller, draft: WorkflowDraft) -> Result<Response, AppError> {
+    let created = create_workflow(state, session, draft).await;
+    if let Err(AppError::Internal(_) | AppError::BadGateway(_)) = &created {
+        // A real fault, not a refused request: the alarm on creation failures watches this.
+        shared::telemetry::metric("WorkflowCreationFailures", 1.0, &[]);
+    }
+    created
+}
+
+async fn create_workflow(
+    state: &AppState,
+    session: &TenantCaller,
+    mut draft: WorkflowDraft,
+) -> Result<Response, AppError> {
     let caller = &session.caller;
     let tenant = &caller.tenant;
     let employee = match draft.employee_id {
@@ -558,6 +571,9 @@ impl ChangeRequest {
         let caller = &session.caller;
         let id = Uuid::parse_str(&raw_id).map_err(|_| not_found_text())?;
         let mut workflow = load_visible(&state, caller, id).await?;
+        let span = tracing::Span::current();
+        span.record("workflow_id", tracing::field::display(id));
+        span.record("step", workflow.current_step);
         if !caller.may(action) {
             return Err(AppError::Forbidden("this role may not do that to a workflow".to_owned()));
         }

@@ -23,7 +23,34 @@ pub fn api(routes: Router<AppState>, state: AppState, cors_allowed_origins: &[St
         .fallback(|| async { AppError::NotFound("no such route".to_owned()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(cors(cors_allowed_origins))
+        .layer(middleware::from_fn(request_span))
         .with_state(state)
+}
+
+/// True until the first request of this execution environment has been served.
+static COLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Every log line of a request carries its request id (Lambda's, when on Lambda), whether the
+/// environment was cold, and — recorded as they become known — `tenant_id`, `workflow_id`, `step`.
+async fn request_span(request: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let request_id = request
+        .extensions()
+        .get::<lambda_http::Context>()
+        .map(|context| context.request_id.clone())
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    let cold_start = COLD.swap(false, std::sync::atomic::Ordering::Relaxed);
+    let span = tracing::info_span!(
+        "request",
+        request_id,
+        cold_start,
+        method = %request.method(),
+        path = request.uri().path(),
+        tenant_id = tracing::field::Empty,
+        workflow_id = tracing::field::Empty,
+        step = tracing::field::Empty,
+    );
+    next.run(request).instrument(span).await
 }
 
 /// Reads the whole body before anything else looks at the request, so an oversized body is

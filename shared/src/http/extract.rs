@@ -47,6 +47,7 @@ impl FromRequestParts<AppState> for TenantCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let session = state.authenticate(bearer_token(parts)?).await?;
+        tracing::Span::current().record("tenant_id", session.caller.tenant.as_str());
         let requested_tenant = parts.headers.get("x-tenant-id").map(|value| value.to_str().unwrap_or("\u{0}"));
         if let Some(requested) = requested_tenant.filter(|requested| !requested.is_empty())
             && requested != session.caller.tenant.as_str()
