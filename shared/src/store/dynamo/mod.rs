@@ -48,6 +48,14 @@ pub struct DynamoStore {
     table: String,
 }
 
+/// The guard of a write replacing `version` (none: a creation), and what its failure means.
+fn guard_of(version: Option<u64>) -> (Guard, StoreError) {
+    match version {
+        Some(version) => (Guard::Version(version), StoreError::Conflict),
+        None => (Guard::New, StoreError::AlreadyExists),
+    }
+}
+
 /// How a conditional put is guarded.
 enum Guard {
     /// The key must be free.
@@ -321,6 +329,52 @@ impl DynamoStore {
         Ok(transaction)
     }
 
+    /// Creates (`previous` none) or replaces an employee with its audit entry, moving its unique
+    /// values (email, HRIS id) in the same transaction.
+    async fn write_employee(
+        &self,
+        employee: &Employee,
+        previous: Option<&Employee>,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let tenant = &employee.tenant_id;
+        let mut item = to_item(employee)?;
+        keys::add_employee_keys(employee, &mut item);
+        let mut transaction = self.transaction();
+        let (guard, lost) = guard_of(previous.map(|previous| previous.version));
+        transaction.put(item, guard, lost)?;
+        transaction.audit(keys::employee_pk(tenant, employee.id), audit)?;
+        let before = previous.map(UniqueValue::of_employee).unwrap_or_default();
+        transaction.move_unique(tenant, employee.id, before, UniqueValue::of_employee(employee))?;
+        transaction.commit(&self.client).await
+    }
+
+    /// Creates or replaces an asset with its audit entry, moving its tag and checking a newly
+    /// assigned employee in the same transaction.
+    async fn write_asset(&self, asset: &Asset, previous: Option<&Asset>, audit: &AuditEntry) -> Result<(), StoreError> {
+        let tenant = &asset.tenant_id;
+        let mut transaction = self.transaction();
+        match previous {
+            Some(previous) => {
+                self.put_asset(&mut transaction, &AssetChange { asset, expected_version: previous.version, audit })?
+            }
+            None => {
+                let mut item = to_item(asset)?;
+                keys::add_asset_keys(asset, &mut item);
+                transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
+                transaction.audit(keys::asset_pk(tenant, asset.id), audit)?;
+            }
+        }
+        let before = previous.map(UniqueValue::of_asset).unwrap_or_default();
+        transaction.move_unique(tenant, asset.id, before, UniqueValue::of_asset(asset))?;
+        let was_assigned = |id: Uuid| previous.is_some_and(|previous| previous.assigned_employee_id == Some(id));
+        if let Some(employee) = asset.assigned_employee_id.filter(|id| !was_assigned(*id)) {
+            transaction
+                .require(keys::employee_key(tenant, employee), StoreError::MissingLink("assigned_employee_id"))?;
+        }
+        transaction.commit(&self.client).await
+    }
+
     /// Sets one attribute on an existing item without changing its version.
     async fn set_attribute(&self, key: Item, attribute: &str, value: AttributeValue) -> Result<(), StoreError> {
         let updated = self
@@ -445,14 +499,7 @@ impl WorkflowStore for DynamoStore {
 #[async_trait]
 impl DirectoryStore for DynamoStore {
     async fn insert_employee(&self, employee: &Employee, audit: &AuditEntry) -> Result<(), StoreError> {
-        let tenant = &employee.tenant_id;
-        let mut item = to_item(employee)?;
-        keys::add_employee_keys(employee, &mut item);
-        let mut transaction = self.transaction();
-        transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
-        transaction.audit(keys::employee_pk(tenant, employee.id), audit)?;
-        transaction.move_unique(tenant, employee.id, Vec::new(), UniqueValue::of_employee(employee))?;
-        transaction.commit(&self.client).await
+        self.write_employee(employee, None, audit).await
     }
 
     async fn get_employee(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Employee>, StoreError> {
@@ -476,19 +523,7 @@ impl DirectoryStore for DynamoStore {
         previous: &Employee,
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let tenant = &employee.tenant_id;
-        let mut item = to_item(employee)?;
-        keys::add_employee_keys(employee, &mut item);
-        let mut transaction = self.transaction();
-        transaction.put(item, Guard::Version(previous.version), StoreError::Conflict)?;
-        transaction.audit(keys::employee_pk(tenant, employee.id), audit)?;
-        transaction.move_unique(
-            tenant,
-            employee.id,
-            UniqueValue::of_employee(previous),
-            UniqueValue::of_employee(employee),
-        )?;
-        transaction.commit(&self.client).await
+        self.write_employee(employee, Some(previous), audit).await
     }
 
     async fn list_employees(
@@ -500,18 +535,7 @@ impl DirectoryStore for DynamoStore {
     }
 
     async fn insert_asset(&self, asset: &Asset, audit: &AuditEntry) -> Result<(), StoreError> {
-        let tenant = &asset.tenant_id;
-        let mut item = to_item(asset)?;
-        keys::add_asset_keys(asset, &mut item);
-        let mut transaction = self.transaction();
-        transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
-        transaction.audit(keys::asset_pk(tenant, asset.id), audit)?;
-        transaction.move_unique(tenant, asset.id, Vec::new(), UniqueValue::of_asset(asset))?;
-        if let Some(employee) = asset.assigned_employee_id {
-            transaction
-                .require(keys::employee_key(tenant, employee), StoreError::MissingLink("assigned_employee_id"))?;
-        }
-        transaction.commit(&self.client).await
+        self.write_asset(asset, None, audit).await
     }
 
     async fn get_asset(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Asset>, StoreError> {
@@ -519,15 +543,7 @@ impl DirectoryStore for DynamoStore {
     }
 
     async fn update_asset(&self, asset: &Asset, previous: &Asset, audit: &AuditEntry) -> Result<(), StoreError> {
-        let tenant = &asset.tenant_id;
-        let mut transaction = self.transaction();
-        self.put_asset(&mut transaction, &AssetChange { asset, expected_version: previous.version, audit })?;
-        transaction.move_unique(tenant, asset.id, UniqueValue::of_asset(previous), UniqueValue::of_asset(asset))?;
-        if let Some(employee) = asset.assigned_employee_id.filter(|id| previous.assigned_employee_id != Some(*id)) {
-            transaction
-                .require(keys::employee_key(tenant, employee), StoreError::MissingLink("assigned_employee_id"))?;
-        }
-        transaction.commit(&self.client).await
+        self.write_asset(asset, Some(previous), audit).await
     }
 
     async fn list_assets(
