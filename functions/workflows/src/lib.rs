@@ -456,7 +456,7 @@ impl PatchRequest {
 }
 
 #[utoipa::path(patch, path = "/api/v1/workflows/{id}", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body = PatchRequest,
     responses((status = 200, description = "The updated workflow", body = shared::http::response::Data<Workflow>), Problems))]
 async fn update_workflow(change: ChangeRequest, ApiJson(body): ApiJson<PatchRequest>) -> Result<Response, AppError> {
@@ -471,7 +471,7 @@ async fn update_workflow(change: ChangeRequest, ApiJson(body): ApiJson<PatchRequ
 struct EmptyRequest {}
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/start", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body(content = Option<EmptyRequest>, description = "No body needed"),
     responses((status = 200, description = "Started: in_progress at step 1", body = shared::http::response::Data<Workflow>), Problems))]
 async fn start(change: ChangeRequest, ApiJson(EmptyRequest {}): ApiJson<EmptyRequest>) -> Result<Response, AppError> {
@@ -486,7 +486,7 @@ struct AdvanceRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/advance", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body(content = Option<AdvanceRequest>),
     responses((status = 200, description = "The current step is completed and the next one started", body = shared::http::response::Data<Workflow>), Problems))]
 async fn advance(change: ChangeRequest, ApiJson(body): ApiJson<AdvanceRequest>) -> Result<Response, AppError> {
@@ -499,7 +499,7 @@ async fn advance(change: ChangeRequest, ApiJson(body): ApiJson<AdvanceRequest>) 
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/complete", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body(content = Option<EmptyRequest>, description = "No body needed"),
     responses((status = 200, description = "Completed", body = shared::http::response::Data<Workflow>), Problems))]
 async fn complete(
@@ -519,7 +519,7 @@ struct CancelRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/cancel", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body = CancelRequest,
     responses((status = 200, description = "Cancelled", body = shared::http::response::Data<Workflow>), Problems))]
 async fn cancel(change: ChangeRequest, ApiJson(body): ApiJson<CancelRequest>) -> Result<Response, AppError> {

@@ -249,6 +249,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         }
         let value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|error| AppError::BadRequest(format!("the body is not valid JSON: {error}")))?;
+        // `null` says "no body" as an empty body does.
+        let value = if value.is_null() { serde_json::Value::Object(Default::default()) } else { value };
         parse_value(value).map(ApiJson)
     }
 }
