@@ -321,7 +321,7 @@ pub async fn if_match_guards_every_mutation(backend: Backend) {
         }
         request.body(body.map_or_else(Body::empty, |json| Body::from(json.to_string()))).unwrap()
     };
-    for tag in ["\"7\"", "W/\"1\"", "garbage"] {
+    for tag in ["\"7\"", "W/\"1\"", "\"v1\"", "garbage"] {
         let stale = app.send(with_if_match(Method::POST, format!("{path}/start"), tag, None)).await;
         assert_problem(&stale, StatusCode::PRECONDITION_FAILED);
     }

@@ -292,7 +292,7 @@ struct EmployeePatch {
 }
 
 #[utoipa::path(patch, path = "/api/v1/employees/{id}", tag = "directory", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body = EmployeePatch,
     responses((status = 200, description = "The updated employee", body = Data<EmployeeView>), Problems))]
 async fn update_employee(
@@ -466,7 +466,7 @@ struct AssetPatch {
 }
 
 #[utoipa::path(patch, path = "/api/v1/assets/{id}", tag = "directory", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body = AssetPatch,
     responses((status = 200, description = "The updated asset", body = Data<Asset>), Problems))]
 async fn update_asset(

@@ -122,7 +122,7 @@ struct TenantPatchRequest {
 }
 
 #[utoipa::path(patch, path = "/api/v1/tenants/{id}", tag = "tenants", security(("bearer" = [])),
-    params(("id" = String, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body = TenantPatchRequest,
     responses((status = 200, description = "Updated; a suspended tenant's tokens get 401", body = Data<TenantView>), Problems))]
 async fn update_tenant(
@@ -182,7 +182,7 @@ struct HrisPatch {
 }
 
 #[utoipa::path(patch, path = "/api/v1/tenant/settings", tag = "tenants", security(("bearer" = [])),
-    params(("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
+    params(("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body = SettingsPatch,
     responses((status = 200, description = "The updated settings", body = Data<TenantView>), Problems))]
 async fn update_settings(

@@ -456,7 +456,7 @@ impl PatchRequest {
 }
 
 #[utoipa::path(patch, path = "/api/v1/workflows/{id}", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body = PatchRequest,
     responses((status = 200, description = "The updated workflow", body = shared::http::response::Data<Workflow>), Problems))]
 async fn update_workflow(change: ChangeRequest, ApiJson(body): ApiJson<PatchRequest>) -> Result<Response, AppError> {
@@ -465,13 +465,28 @@ async fn update_workflow(change: ChangeRequest, ApiJson(body): ApiJson<PatchRequ
     change.apply(WorkflowAction::Update, "workflow.updated", |workflow, now| workflow.apply_patch(&patch, now)).await
 }
 
+/// A step number as JSON writes it: `3` or `3.0` (JSON has one number type), never `3.5`.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
+    let number = Option::<f64>::deserialize(deserializer)?;
+    number
+        .map(|number| {
+            let whole = number.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&number);
+            if whole {
+                Ok(number as u32)
+            } else {
+                Err(serde::de::Error::custom("must be a whole number of at least 0"))
+            }
+        })
+        .transpose()
+}
+
 /// A body-less POST: nothing may be sent but `{}`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct EmptyRequest {}
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/start", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body(content = Option<EmptyRequest>, description = "No body needed"),
     responses((status = 200, description = "Started: in_progress at step 1", body = shared::http::response::Data<Workflow>), Problems))]
 async fn start(change: ChangeRequest, ApiJson(EmptyRequest {}): ApiJson<EmptyRequest>) -> Result<Response, AppError> {
@@ -482,11 +497,13 @@ async fn start(change: ChangeRequest, ApiJson(EmptyRequest {}): ApiJson<EmptyReq
 #[serde(deny_unknown_fields)]
 struct AdvanceRequest {
     /// When given, the request is refused (409) unless this is the current step.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(nullable = false, minimum = 0, maximum = 4294967295_u32)]
     expected_step: Option<u32>,
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/advance", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body(content = Option<AdvanceRequest>),
     responses((status = 200, description = "The current step is completed and the next one started", body = shared::http::response::Data<Workflow>), Problems))]
 async fn advance(change: ChangeRequest, ApiJson(body): ApiJson<AdvanceRequest>) -> Result<Response, AppError> {
@@ -499,7 +516,7 @@ async fn advance(change: ChangeRequest, ApiJson(body): ApiJson<AdvanceRequest>) 
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/complete", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body(content = Option<EmptyRequest>, description = "No body needed"),
     responses((status = 200, description = "Completed", body = shared::http::response::Data<Workflow>), Problems))]
 async fn complete(
@@ -515,19 +532,20 @@ async fn complete(
 #[serde(deny_unknown_fields)]
 struct CancelRequest {
     /// 1..=1000 characters, kept in `metadata.cancellation_reason`.
-    reason: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
+    reason: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/cancel", tag = "workflows", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, pattern = r#"^("[0-9]+"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
     request_body = CancelRequest,
     responses((status = 200, description = "Cancelled", body = shared::http::response::Data<Workflow>), Problems))]
 async fn cancel(change: ChangeRequest, ApiJson(body): ApiJson<CancelRequest>) -> Result<Response, AppError> {
-    let reason = match body.reason.as_deref() {
-        None => Err("is required".to_owned()),
-        Some(reason) => text_within(reason, 1, 1000),
-    }
-    .map_err(|message| AppError::validation("reason", message))?;
+    let reason = text_within(&body.reason, 1, 1000).map_err(|message| AppError::validation("reason", message))?;
     change
         .apply(WorkflowAction::Cancel, "workflow.cancelled", |workflow, now| {
             workflow.cancel(&reason, now).map(|()| true)

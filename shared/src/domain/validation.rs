@@ -131,7 +131,8 @@ checked_string!(
 /// Trims `raw` and checks that it has `min..=max` characters and no control characters
 /// other than newlines and tabs.
 pub fn text_within(raw: &str, min: usize, max: usize) -> Result<String, String> {
-    let text = raw.trim();
+    // The byte-order mark counts as white space here, as it does in JSON Schema patterns (`\s`).
+    let text = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     let count = text.chars().count();
     if count < min || count > max {
         return Err(if min > 0 {

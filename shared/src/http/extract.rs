@@ -155,8 +155,8 @@ impl FromRequestParts<AppState> for PlatformAdmin {
     }
 }
 
-/// `If-Match: "<version>"`. A value that is not a strong tag of a version can never match the
-/// current version, so it is kept as "matches nothing" and answers 412 like any stale version.
+/// `If-Match: "<version>"`. A value that is not a strong tag of a version (weak, malformed) can
+/// never match the current version, so it answers 412 like any stale version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IfMatch {
     Absent,
@@ -293,7 +293,9 @@ mod tests {
         assert_eq!(IfMatch::parse("\"3\""), IfMatch::Version(3));
         assert_eq!(IfMatch::parse("*"), IfMatch::Any);
         assert_eq!(IfMatch::parse("W/\"3\""), IfMatch::Unmatchable);
+        assert_eq!(IfMatch::parse("\"v3\""), IfMatch::Unmatchable);
         assert_eq!(IfMatch::parse("3"), IfMatch::Unmatchable);
+        assert_eq!(IfMatch::parse(""), IfMatch::Unmatchable);
         assert!(IfMatch::Version(3).check(3).is_ok());
         assert!(matches!(IfMatch::Version(2).check(3), Err(AppError::PreconditionFailed(2))));
     }
