@@ -121,6 +121,16 @@ async fn the_reminder_job_reads_about_the_overdue_workflows_only() {
         record.counts.get("reminders_sent").copied().unwrap_or(0)
     );
     assert_eq!(record.counts.get("reminders_sent"), Some(&(overdue as u64)));
+
+    // The stats call reads the running totals and the overdue index: the same at any table size.
+    let before = reads.0.requests.load(Ordering::SeqCst);
+    let tenant_id = "acme".parse().unwrap();
+    store.totals(&tenant_id, &shared::domain::stats::StatsScope::Tenant).await.unwrap();
+    let found = store.open_due_before(&tenant_id, today).await.unwrap();
+    assert_eq!(found.len(), overdue);
+    let stats_requests = reads.0.requests.load(Ordering::SeqCst) - before;
+    println!("stats reads on {total} workflows: {stats_requests} requests");
+    assert_eq!(stats_requests, 2);
     // The registry query (1 tenant) + the overdue query (10) + the totals query (no totals here:
     // bulk-loaded items bypass them, so the rate is not meaningful in this measurement).
     assert!(evaluated <= (overdue + 1 + 4) as u64, "evaluated {evaluated} items for {overdue} overdue of {total}");
