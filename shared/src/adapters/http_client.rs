@@ -1,6 +1,7 @@
 //! A small HTTPS client for the few outbound calls the service makes (JWKS, HRIS APIs, Slack),
 //! built on the hyper and rustls stack the AWS SDK already links, with a timeout on every call.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -29,31 +30,29 @@ pub struct HttpResponse {
     pub body: Bytes,
 }
 
+type Connection = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// Built on first use: loading the system's root certificates takes milliseconds, and most
+/// invocations of a function never make an outbound call, so it stays out of the cold start.
 #[derive(Clone)]
 pub struct HttpClient {
-    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    client: Arc<OnceLock<Connection>>,
     timeout: Duration,
 }
 
 impl HttpClient {
     pub fn new(timeout: Duration) -> Self {
-        let mut roots = rustls::RootCertStore::empty();
-        // Unreadable system certificates leave fewer roots: such calls then fail, visibly.
-        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-        let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("the aws-lc-rs provider supports the default protocol versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let connector = HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().build();
-        Self { client: Client::builder(TokioExecutor::new()).build(connector), timeout }
+        Self { client: Arc::default(), timeout }
+    }
+
+    fn client(&self) -> &Connection {
+        self.client.get_or_init(connect)
     }
 
     pub async fn send(&self, request: Request<Full<Bytes>>) -> Result<HttpResponse, HttpError> {
         let exchange = async {
             let response =
-                self.client.request(request).await.map_err(|error| HttpError::Transport(error.to_string()))?;
+                self.client().request(request).await.map_err(|error| HttpError::Transport(error.to_string()))?;
             let (parts, body) = response.into_parts();
             let body = Limited::new(body, MAX_RESPONSE_BYTES)
                 .collect()
@@ -72,4 +71,18 @@ impl HttpClient {
             .map_err(|error| HttpError::Transport(error.to_string()))?;
         self.send(request).await
     }
+}
+
+fn connect() -> Connection {
+    let mut roots = rustls::RootCertStore::empty();
+    // Unreadable system certificates leave fewer roots: such calls then fail, visibly.
+    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("the aws-lc-rs provider supports the default protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().build();
+    Client::builder(TokioExecutor::new()).build(connector)
 }
