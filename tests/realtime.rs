@@ -150,10 +150,15 @@ async fn fan_out_to_many_connections_against_moto() {
     );
 }
 
+/// How long a message that must arrive may take, and how long silence is listened for.
+const ARRIVES: Duration = Duration::from_secs(5);
+const SILENT: Duration = Duration::from_millis(500);
+
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn next_event(socket: &mut Socket) -> Option<Value> {
-    match tokio::time::timeout(Duration::from_millis(500), socket.next()).await {
+/// The next message within `wait` (long for what must arrive, short for what must not).
+async fn next_event(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    match tokio::time::timeout(wait, socket.next()).await {
         Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text)))) => Some(serde_json::from_str(&text).unwrap()),
         _ => None,
     }
@@ -197,7 +202,6 @@ async fn local_websocket_delivers_to_the_scope_only() {
         let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{address}/ws?token={token}")).await.unwrap();
         sockets.insert(name, socket);
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
     let created = app
         .request(
             Method::POST,
@@ -211,14 +215,22 @@ async fn local_websocket_delivers_to_the_scope_only() {
     app.request(Method::POST, &format!("/api/v1/workflows/{id}/start"), Some(&admin("acme")), None).await;
 
     let admin_socket = sockets.get_mut("acme-admin").unwrap();
-    let first = next_event(admin_socket).await.expect("the admin hears of the creation");
+    let first = next_event(admin_socket, ARRIVES).await.expect("the admin hears of the creation");
     assert_eq!(
         (first["event"].clone(), first["tenant_id"].clone(), first["workflow"]["id"].clone()),
         (json!("workflow_created"), json!("acme"), json!(id))
     );
-    assert_eq!(next_event(admin_socket).await.expect("and of the start")["event"], "workflow_started");
-    assert_eq!(next_event(sockets.get_mut("acme-user").unwrap()).await, None, "a user out of scope hears nothing");
-    assert_eq!(next_event(sockets.get_mut("globex-admin").unwrap()).await, None, "another tenant hears nothing");
+    assert_eq!(next_event(admin_socket, ARRIVES).await.expect("and of the start")["event"], "workflow_started");
+    assert_eq!(
+        next_event(sockets.get_mut("acme-user").unwrap(), SILENT).await,
+        None,
+        "a user out of scope hears nothing"
+    );
+    assert_eq!(
+        next_event(sockets.get_mut("globex-admin").unwrap(), SILENT).await,
+        None,
+        "another tenant hears nothing"
+    );
 
     // Assigning the workflow to the user brings it into their scope: they hear of it.
     app.request(
@@ -229,13 +241,16 @@ async fn local_websocket_delivers_to_the_scope_only() {
     )
     .await;
     assert_eq!(
-        next_event(sockets.get_mut("acme-user").unwrap()).await.expect("now in scope")["event"],
+        next_event(sockets.get_mut("acme-user").unwrap(), ARRIVES).await.expect("now in scope")["event"],
         "workflow_updated"
     );
 
     // A closed socket is forgotten.
     let mut gone = sockets.remove("globex-admin").unwrap();
     gone.close(None).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(store.connections(&"globex".parse().unwrap()).await.unwrap().is_empty());
+    let deadline = Instant::now() + ARRIVES;
+    while !store.connections(&"globex".parse().unwrap()).await.unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "a closed socket is forgotten");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -53,13 +53,20 @@ pub async fn websocket(
 ) -> Result<Response, AppError> {
     let session = state.authenticate(connect.token.as_deref().unwrap_or_default()).await?;
     let connection = Connection::of(uuid::Uuid::now_v7().to_string(), &session.caller, state.clock.now());
+    // Messages queue from the moment the connection is known, so none is lost to the upgrade.
+    let (sender, messages) = mpsc::unbounded_channel();
+    hub.lock().insert(connection.connection_id.clone(), sender);
     state.store.put_connection(&connection).await?;
-    Ok(upgrade.on_upgrade(move |socket| serve(socket, connection, state, hub)))
+    Ok(upgrade.on_upgrade(move |socket| serve(socket, messages, connection, state, hub)))
 }
 
-async fn serve(mut socket: WebSocket, connection: Connection, state: AppState, hub: Arc<Hub>) {
-    let (sender, mut messages) = mpsc::unbounded_channel();
-    hub.lock().insert(connection.connection_id.clone(), sender);
+async fn serve(
+    mut socket: WebSocket,
+    mut messages: mpsc::UnboundedReceiver<String>,
+    connection: Connection,
+    state: AppState,
+    hub: Arc<Hub>,
+) {
     loop {
         tokio::select! {
             Some(message) = messages.recv() => {
