@@ -41,7 +41,11 @@ struct Tally {
 
 impl Tally {
     fn count(&mut self, what: &str) {
-        *self.counts.entry(what.to_owned()).or_default() += 1;
+        self.add(what, 1);
+    }
+
+    fn add(&mut self, what: &str, amount: u64) {
+        *self.counts.entry(what.to_owned()).or_default() += amount;
     }
 
     fn error(&mut self, tenant: &Tenant, error: impl std::fmt::Display) {
@@ -137,12 +141,8 @@ impl JobRunner {
         }
         match self.hris.sync(tenant).await {
             Ok((changes, started)) => {
-                tally.counts.entry("changes".to_owned()).and_modify(|n| *n += changes as u64).or_insert(changes as u64);
-                tally
-                    .counts
-                    .entry("workflows_started".to_owned())
-                    .and_modify(|n| *n += started as u64)
-                    .or_insert(started as u64);
+                tally.add("changes", changes as u64);
+                tally.add("workflows_started", started as u64);
                 tally.count("tenants_synced");
             }
             Err(error) => tally.error(tenant, error),

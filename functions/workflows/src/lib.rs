@@ -281,11 +281,7 @@ async fn stats(
         .open_due_before(&caller.tenant, today)
         .await?
         .iter()
-        .filter(|workflow| match &scope {
-            StatsScope::Tenant => true,
-            StatsScope::Team(team) => workflow.team.as_ref() == Some(team),
-            StatsScope::Assignee(email) => workflow.assigned_to.as_ref() == Some(email),
-        })
+        .filter(|workflow| scope.includes(workflow))
         .count();
     let open = totals.open();
     let counts_by_status = WorkflowStatus::ALL

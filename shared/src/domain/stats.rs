@@ -135,7 +135,7 @@ impl StatsScope {
         }
     }
 
-    fn includes(&self, workflow: &Workflow) -> bool {
+    pub fn includes(&self, workflow: &Workflow) -> bool {
         match self {
             Self::Tenant => true,
             Self::Team(team) => workflow.team.as_ref() == Some(team),

@@ -5,15 +5,16 @@ use std::sync::Arc;
 
 use axum::Router;
 
-use super::{AppState, app};
 use std::time::Duration;
+
+use super::{AppState, app};
 
 use crate::adapters::eventbridge::EventBridgePublisher;
 use crate::adapters::http_client::HttpClient;
 use crate::adapters::ses::SesMailer;
 use crate::adapters::slack::SlackPoster;
 use crate::clock::SystemClock;
-use crate::config::ApiConfig;
+use crate::config::{ApiConfig, ConfigError};
 use crate::notify::Channels;
 use crate::store::dynamo::DynamoStore;
 
@@ -27,11 +28,19 @@ pub fn aws_channels(sdk_config: &aws_config::SdkConfig) -> Channels {
     }
 }
 
-pub async fn serve(routes: Router<AppState>) -> Result<(), lambda_http::Error> {
-    crate::telemetry::init_json();
+/// What every deployed function runs on: the configuration from the environment, the DynamoDB
+/// store, SES, EventBridge and Slack, all built once per execution environment from one SDK
+/// configuration.
+pub async fn aws_state() -> Result<(AppState, ApiConfig), ConfigError> {
     let config = ApiConfig::from_env()?;
     let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk_config), ApiConfig::table_name()?);
+    let store = DynamoStore::from_sdk_config(&sdk_config)?;
     let state = AppState::new(Arc::new(store), &config, Arc::new(SystemClock), aws_channels(&sdk_config));
+    Ok((state, config))
+}
+
+pub async fn serve(routes: Router<AppState>) -> Result<(), lambda_http::Error> {
+    crate::telemetry::init_json();
+    let (state, config) = aws_state().await?;
     lambda_http::run(app::api(routes, state, &config.cors_allowed_origins)).await
 }

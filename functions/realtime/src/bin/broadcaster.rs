@@ -2,14 +2,13 @@
 
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use shared::adapters::apigw::ApiGatewayPusher;
-use shared::config::ApiConfig;
 use shared::store::dynamo::DynamoStore;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init_json();
     let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let store = &DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk_config), ApiConfig::table_name()?);
+    let store = &DynamoStore::from_sdk_config(&sdk_config)?;
     let endpoint = std::env::var("WEBSOCKET_ENDPOINT")?;
     let management = aws_sdk_apigatewaymanagement::config::Builder::from(&sdk_config).endpoint_url(endpoint).build();
     let pusher = &ApiGatewayPusher::new(aws_sdk_apigatewaymanagement::Client::from_conf(management));

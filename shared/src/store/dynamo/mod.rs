@@ -277,9 +277,14 @@ impl DynamoStore {
     /// The store of a deployed function: the SDK's standard configuration (region, credentials,
     /// `AWS_ENDPOINT_URL`) and the table named by `TABLE_NAME`.
     pub async fn from_env() -> Result<Self, crate::config::ConfigError> {
-        let table = crate::config::ApiConfig::table_name()?;
         let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        Ok(Self::new(Client::new(&sdk_config), table))
+        Self::from_sdk_config(&sdk_config)
+    }
+
+    /// The store on the table named by `TABLE_NAME`, with a client of an SDK configuration the
+    /// caller shares with its other clients.
+    pub fn from_sdk_config(sdk_config: &aws_config::SdkConfig) -> Result<Self, crate::config::ConfigError> {
+        Ok(Self::new(Client::new(sdk_config), crate::config::ApiConfig::table_name()?))
     }
 
     pub fn client(&self) -> &Client {
