@@ -122,6 +122,15 @@ impl TestResponse {
     }
 }
 
+/// Provisions an active tenant straight in `store`.
+pub async fn add_tenant(store: &dyn Store, id: &str) -> Tenant {
+    let tenant = tenant(id, test_now());
+    let audit = AuditEntry::new(&tenant.id, "test", "tenant.created", TargetType::Tenant, &tenant.id, test_now())
+        .with_diff(None, &tenant);
+    store.create_tenant(&tenant, &audit).await.expect("create tenant");
+    tenant
+}
+
 /// One app per test, like zero2prod's `spawn_app`.
 #[derive(Clone)]
 pub struct TestApp {
@@ -161,11 +170,7 @@ impl TestApp {
 
     /// Provisions an active tenant straight in the store.
     pub async fn add_tenant(&self, id: &str) -> Tenant {
-        let tenant = tenant(id, test_now());
-        let audit = AuditEntry::new(&tenant.id, "test", "tenant.created", TargetType::Tenant, &tenant.id, test_now())
-            .with_diff(None, &tenant);
-        self.store.create_tenant(&tenant, &audit).await.expect("create tenant");
-        tenant
+        add_tenant(self.store.as_ref(), id).await
     }
 
     pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {

@@ -33,7 +33,7 @@ pub fn aws_channels(sdk_config: &aws_config::SdkConfig) -> Channels {
 /// configuration.
 pub async fn aws_state() -> Result<(AppState, ApiConfig), ConfigError> {
     let config = ApiConfig::from_env()?;
-    let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk_config = crate::adapters::aws_sdk::load_config().await?;
     let store = DynamoStore::from_sdk_config(&sdk_config)?;
     let state = AppState::new(Arc::new(store), &config, Arc::new(SystemClock), aws_channels(&sdk_config));
     Ok((state, config))

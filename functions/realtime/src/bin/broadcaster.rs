@@ -7,7 +7,7 @@ use shared::store::dynamo::DynamoStore;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init_json();
-    let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk_config = shared::adapters::aws_sdk::load_config().await?;
     let store = &DynamoStore::from_sdk_config(&sdk_config)?;
     let endpoint = std::env::var("WEBSOCKET_ENDPOINT")?;
     let management = aws_sdk_apigatewaymanagement::config::Builder::from(&sdk_config).endpoint_url(endpoint).build();

@@ -277,7 +277,7 @@ impl DynamoStore {
     /// The store of a deployed function: the SDK's standard configuration (region, credentials,
     /// `AWS_ENDPOINT_URL`) and the table named by `TABLE_NAME`.
     pub async fn from_env() -> Result<Self, crate::config::ConfigError> {
-        let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let sdk_config = crate::adapters::aws_sdk::load_config().await?;
         Self::from_sdk_config(&sdk_config)
     }
 

@@ -3,7 +3,7 @@
 //! its first `next` call (init) and to its first response is taken, median of several runs, next
 //! to a hello-world `lambda_runtime` binary measured in the same run.
 //!
-//! `assetronics-bench <release dir> <binary>...` (scripts/bench builds and calls it).
+//! `cold-start <release dir> <binary>...` (scripts/bench builds and calls it).
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-const RUNS: usize = 9;
+const RUNS: usize = 15;
 
 /// An HTTP API (payload 2.0) request for `GET /health`, which answers without any AWS call.
 fn health_event() -> Value {
@@ -89,6 +89,12 @@ async fn cold_start(binary: &PathBuf, event: Value) -> (Duration, Option<Duratio
     let server = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let started = Instant::now();
     let mut child = std::process::Command::new(binary)
+        // Only what Lambda's provided runtime sets, not this machine's variables (AWS_CA_BUNDLE
+        // or SSL_CERT_FILE, say, would change what the SDK loads at init).
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("LANG", "en_US.UTF-8")
+        .env("TZ", ":UTC")
         .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
         .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
@@ -128,22 +134,23 @@ fn median(mut values: Vec<Duration>) -> Duration {
 async fn main() {
     let mut args = std::env::args().skip(1);
     let directory = PathBuf::from(args.next().expect("the release directory"));
-    let binaries: Vec<String> = args.collect();
-    let mut baseline_init = None;
-    println!("{:<20} {:>12} {:>16} {:>10}", "binary", "init (ms)", "1st reply (ms)", "init/hello");
-    for name in std::iter::once("hello-lambda".to_owned()).chain(binaries) {
-        let binary = directory.join(&name);
-        // HTTP functions answer GET /health; the others get the same event and answer or fail,
-        // which does not matter for init.
-        let mut inits = Vec::new();
-        let mut replies = Vec::new();
-        for _ in 0..RUNS {
-            let (init, reply) = cold_start(&binary, health_event()).await;
-            inits.push(init);
-            replies.extend(reply);
+    let names: Vec<String> = std::iter::once("hello-lambda".to_owned()).chain(args).collect();
+    // Round by round, every binary once per round: drift in the machine's load touches all alike.
+    let mut inits = vec![Vec::new(); names.len()];
+    let mut replies = vec![Vec::new(); names.len()];
+    for _ in 0..RUNS {
+        for (index, name) in names.iter().enumerate() {
+            // HTTP functions answer GET /health; the others get the same event and answer or
+            // fail, which does not matter for init.
+            let (init, reply) = cold_start(&directory.join(name), health_event()).await;
+            inits[index].push(init);
+            replies[index].extend(reply);
         }
+    }
+    println!("{:<20} {:>12} {:>16} {:>10}", "binary", "init (ms)", "1st reply (ms)", "init/hello");
+    let baseline = median(inits[0].clone());
+    for ((name, inits), replies) in names.iter().zip(inits).zip(replies) {
         let init = median(inits);
-        let baseline = *baseline_init.get_or_insert(init);
         let reply =
             if replies.is_empty() { "-".to_owned() } else { format!("{:.2}", median(replies).as_secs_f64() * 1000.0) };
         println!(
