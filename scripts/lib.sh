@@ -2,13 +2,14 @@
 
 venv=.venv
 
-# Installs the pinned tooling (moto, cfn-lint, schemathesis) into .venv once per requirements file.
+# Installs pinned tooling into .venv once per requirements file: the test tooling (moto,
+# cfn-lint, schemathesis) by default, or the file given (scripts/requirements-deploy.txt).
 ensure_venv() {
-    local requirements=scripts/requirements-test.txt
-    local stamp="$venv/.installed-$(sha256sum "$requirements" | cut -c1-16)"
+    local requirements=${1:-scripts/requirements-test.txt}
+    local stamp="$venv/.installed-$(basename "$requirements" .txt)-$(sha256sum "$requirements" | cut -c1-16)"
     if [ ! -f "$stamp" ]; then
-        echo "==> installing test tooling into $venv"
-        python3 -m venv "$venv"
+        echo "==> installing $(basename "$requirements") into $venv"
+        [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
         "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
         touch "$stamp"
     fi

@@ -99,7 +99,7 @@ pub fn tenant(id: &str, now: DateTime<Utc>) -> Tenant {
         format!("Tenant {id}"),
         Email::parse(&format!("it@{id}.example")).expect("valid"),
         Email::parse(&format!("noreply@{id}.example")).expect("valid"),
-        Timezone::UTC,
+        Timezone::utc(),
         now,
     )
 }

@@ -33,6 +33,16 @@ fn median(mut values: Vec<Duration>) -> f64 {
 
 #[tokio::main]
 async fn main() {
+    // Built on first use in the functions: what the first email and the first event of an
+    // execution environment wait for (once per process: the SDK parses its endpoint tables once).
+    let sdk_config = shared::adapters::aws_sdk::load_config().await.expect("the SDK configuration");
+    let started = Instant::now();
+    std::hint::black_box(aws_sdk_sesv2::Client::new(&sdk_config));
+    let ses = started.elapsed();
+    let started = Instant::now();
+    std::hint::black_box(aws_sdk_eventbridge::Client::new(&sdk_config));
+    let eventbridge = started.elapsed();
+
     let table = format!("bench-warmup-{}", uuid::Uuid::now_v7().simple());
     let tenant = TenantId::parse("acme").unwrap();
     shared::store::dynamo::table::create_table(fresh_store(&table).await.client(), &table).await.unwrap();
@@ -52,4 +62,6 @@ async fn main() {
     println!("{:<44} {:>8.2}", "warm-up request in init (added to init)", median(warm_up));
     println!("{:<44} {:>8.2}", "first request after the warm-up", median(warmed_first));
     println!("{:<44} {:>8.2}", "steady state (second request)", median(steady));
+    println!("{:<44} {:>8.2}", "SES client, built with the first email", ses.as_secs_f64() * 1000.0);
+    println!("{:<44} {:>8.2}", "EventBridge client, built with the first event", eventbridge.as_secs_f64() * 1000.0);
 }

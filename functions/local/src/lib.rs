@@ -146,7 +146,7 @@ pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -
             "Demo Company".to_owned(),
             Email::parse("it@demo.example").expect("valid"),
             Email::parse("workflows@demo.example").expect("valid"),
-            Timezone::UTC,
+            Timezone::utc(),
             now,
         );
         let audit = AuditEntry::new(&tenant_id, "system:seed", "tenant.created", TargetType::Tenant, &tenant_id, now)

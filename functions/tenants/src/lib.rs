@@ -6,10 +6,9 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono_tz::Tz;
 use serde::Deserialize;
 use shared::domain::audit::{AuditEntry, TargetType};
-use shared::domain::tenant::{HrisProvider, HrisSettings, SecretField, Tenant, TenantStatus, TenantView};
+use shared::domain::tenant::{HrisProvider, HrisSettings, SecretField, Tenant, TenantStatus, TenantView, Timezone};
 use shared::domain::validation::{Email, FieldErrors, TenantId, text_within};
 use shared::http::extract::{Admins, ApiJson, Authorized, IfMatch, PlatformAdmin, nullable};
 use shared::http::openapi::Problems;
@@ -73,7 +72,7 @@ struct NewTenantRequest {
     from_email: Email,
     /// IANA time zone, default `UTC`.
     #[schema(value_type = Option<String>, example = "Europe/Berlin")]
-    timezone: Option<Tz>,
+    timezone: Option<Timezone>,
 }
 
 #[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", security(("bearer" = [])),
@@ -86,7 +85,8 @@ async fn create_tenant(
 ) -> Result<Response, AppError> {
     let name = text_within(&body.name, 1, 200).map_err(|message| AppError::validation("name", message))?;
     let now = state.clock.now();
-    let tenant = Tenant::new(body.id, name, body.it_email, body.from_email, body.timezone.unwrap_or(Tz::UTC), now);
+    let tenant =
+        Tenant::new(body.id, name, body.it_email, body.from_email, body.timezone.unwrap_or_else(Timezone::utc), now);
     let audit = AuditEntry::new(&tenant.id, &admin.user_id, "tenant.created", TargetType::Tenant, &tenant.id, now)
         .with_diff(None, &TenantView::from(&tenant));
     state.store.create_tenant(&tenant, &audit).await.map_err(|error| match error {
@@ -156,7 +156,7 @@ struct SettingsPatch {
     #[schema(value_type = Option<String>)]
     from_email: Option<Email>,
     #[schema(value_type = Option<String>, example = "Europe/Berlin")]
-    timezone: Option<Tz>,
+    timezone: Option<Timezone>,
     /// An `https://hooks.slack.com/...` incoming webhook URL.
     #[serde(default, deserialize_with = "nullable")]
     slack_webhook_url: Option<Option<String>>,

@@ -1,14 +1,23 @@
-//! The one SDK configuration every deployed function builds its AWS clients from.
+//! The one SDK configuration every deployed function builds its AWS clients from, and what keeps
+//! building them cheap at cold start (each figure measured with `scripts/bench` and callgrind).
 //!
-//! The SDK's default HTTPS client trusts the system's root store, which it loads and parses when
-//! each client is built: ~290 certificates here, about 3 ms of every cold start (measured with
-//! `scripts/bench`). Every AWS endpoint the functions call (DynamoDB, SES, EventBridge, the API
-//! Gateway Management API) presents a certificate of Amazon Trust Services, so the clients trust
-//! those five roots alone, embedded in the binary. Behind a TLS-inspecting proxy, `AWS_CA_BUNDLE`
-//! (the SDKs' usual setting) names a PEM file whose certificates are trusted as well.
+//! - Trust: the SDK's default HTTPS client parses the system's root store (~290 certificates
+//!   here, about 3 ms of a cold start). Every AWS endpoint the functions call (DynamoDB, SES,
+//!   EventBridge, the API Gateway Management API) presents a certificate of Amazon Trust
+//!   Services, so the clients trust those five roots, embedded in the binary. Behind a
+//!   TLS-inspecting proxy, `AWS_CA_BUNDLE` (the SDKs' usual setting) names a PEM file whose
+//!   certificates are trusted as well.
+//! - Credentials: taken from the environment when they are there (as in Lambda).
+//! - Clients a function may not need on an invocation are built on first use (`OnFirstUse`).
 
+use std::sync::OnceLock;
+
+use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
@@ -43,11 +52,62 @@ pub async fn load_config() -> Result<SdkConfig, ConfigError> {
         .with_trust_store(trust_store(ca_bundle.as_deref())?)
         .build()
         .map_err(|error| ConfigError::Invalid("AWS_CA_BUNDLE", error.to_string()))?;
-    let http_client = aws_smithy_http_client::Builder::new()
+    let https = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
         .tls_context(tls_context)
         .build_https();
-    Ok(aws_config::defaults(BehaviorVersion::latest()).http_client(http_client).load().await)
+    let http_client = SharedHttpClient::new(ConnectorOnFirstRequest(https));
+    let loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client);
+    // Lambda hands the function its role's credentials in the environment, which the default
+    // chain would pick first anyway; naming that provider spares building the rest of the chain
+    // (profile files, SSO, ECS, IMDS, and a whole STS client for web identity): a seventh of the
+    // instructions of a cold start, measured with callgrind.
+    let loader = match crate::config::optional("AWS_ACCESS_KEY_ID") {
+        Some(_) => loader.credentials_provider(EnvironmentVariableCredentialsProvider::new()),
+        None => loader,
+    };
+    Ok(loader.load().await)
+}
+
+/// An SDK client built the first time it is used, then kept for the execution environment.
+/// Building one costs as much as a seventh of a cold start (its endpoint rules and partition
+/// table are parsed), and most invocations never send an email or an event: the functions build
+/// their DynamoDB client in init and the SES and EventBridge clients on the first send.
+pub struct OnFirstUse<C> {
+    client: OnceLock<C>,
+    build: Box<dyn Fn() -> C + Send + Sync>,
+}
+
+impl<C> OnFirstUse<C> {
+    pub fn new(build: impl Fn() -> C + Send + Sync + 'static) -> Self {
+        Self { client: OnceLock::new(), build: Box::new(build) }
+    }
+
+    /// A client that is already built.
+    pub fn ready(client: C) -> Self {
+        Self { client: OnceLock::from(client), build: Box::new(|| unreachable!("the client is already built")) }
+    }
+
+    pub fn get(&self) -> &C {
+        self.client.get_or_init(&self.build)
+    }
+}
+
+/// The SDK's HTTPS client, minus its eager check: when each service client is built, the SDK's
+/// client builds a TLS connector and drops it, to load the system's roots early. With five
+/// embedded roots there is nothing slow to load early, and the clients (DynamoDB, SES,
+/// EventBridge) share one connector, built by the first request that needs it.
+#[derive(Debug)]
+struct ConnectorOnFirstRequest(SharedHttpClient);
+
+impl HttpClient for ConnectorOnFirstRequest {
+    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 #[cfg(test)]
@@ -58,6 +118,17 @@ mod tests {
         let path = std::env::temp_dir().join(format!("assetronics-ca-bundle-{}-{name}.pem", std::process::id()));
         std::fs::write(&path, contents).unwrap();
         path.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn a_client_on_first_use_is_built_once_when_first_asked_for() {
+        let builds = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = builds.clone();
+        let client = OnFirstUse::new(move || counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1);
+        assert_eq!(builds.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert_eq!((*client.get(), *client.get()), (1, 1));
+        assert_eq!(builds.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(*OnFirstUse::ready(7).get(), 7);
     }
 
     #[test]

@@ -5,10 +5,12 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use aws_config::SdkConfig;
 use aws_sdk_eventbridge::Client;
 use aws_sdk_eventbridge::error::DisplayErrorContext;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
 
+use super::aws_sdk::OnFirstUse;
 use crate::domain::events::WorkflowEvent;
 use crate::ports::{DeliveryError, EventPublisher};
 
@@ -17,13 +19,19 @@ const BATCH: usize = 10;
 const ATTEMPTS: u32 = 3;
 
 pub struct EventBridgePublisher {
-    client: Client,
+    client: OnFirstUse<Client>,
     bus: String,
 }
 
 impl EventBridgePublisher {
     pub fn new(client: Client, bus: impl Into<String>) -> Self {
-        Self { client, bus: bus.into() }
+        Self { client: OnFirstUse::ready(client), bus: bus.into() }
+    }
+
+    /// The deployed functions' publisher: its client is built with the first event.
+    pub fn on_first_use(sdk_config: &SdkConfig, bus: impl Into<String>) -> Self {
+        let sdk_config = sdk_config.clone();
+        Self { client: OnFirstUse::new(move || Client::new(&sdk_config)), bus: bus.into() }
     }
 
     fn entry(&self, event: &WorkflowEvent) -> Result<PutEventsRequestEntry, DeliveryError> {
@@ -45,6 +53,7 @@ impl EventBridgePublisher {
             }
             let output = self
                 .client
+                .get()
                 .put_events()
                 .set_entries(Some(entries.clone()))
                 .send()

@@ -33,7 +33,23 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
+    pub aud: Option<Audience>,
+}
+
+/// `aud` is one string or an array of them (RFC 7519 §4.1.3); identity providers send both
+/// (an Auth0 access token asked for with the `openid` scope carries an array). The configured
+/// audience is checked by `jsonwebtoken` against either form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<&str> for Audience {
+    fn from(audience: &str) -> Self {
+        Self::One(audience.to_owned())
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -215,6 +231,23 @@ mod tests {
         let mut no_issuer = good;
         no_issuer.iss = None;
         assert!(verifier.verify(&sign_hs256(b"s", &no_issuer)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn an_audience_array_is_read_and_checked() {
+        let audiences = |list: &[&str]| Some(Audience::Many(list.iter().map(|aud| (*aud).to_owned()).collect()));
+        let mut token = claims(in_an_hour());
+        token.aud = audiences(&["https://acme.auth0.test/userinfo", "assetronics"]);
+        let unchecked = TokenVerifier::hs256(b"s");
+        assert_eq!(unchecked.verify(&sign_hs256(b"s", &token)).await.unwrap().aud, token.aud);
+        let checked = TokenVerifier::new(&AuthConfig {
+            hs256_secret: Some("s".into()),
+            audience: Some("assetronics".into()),
+            ..AuthConfig::default()
+        });
+        assert!(checked.verify(&sign_hs256(b"s", &token)).await.is_ok());
+        token.aud = audiences(&["https://acme.auth0.test/userinfo", "other"]);
+        assert_eq!(checked.verify(&sign_hs256(b"s", &token)).await, Err(InvalidToken));
     }
 
     #[tokio::test]

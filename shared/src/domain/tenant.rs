@@ -1,13 +1,84 @@
 //! Tenants: the companies that use the system, each with its own data partition.
 
-use chrono::{DateTime, NaiveDate, Utc};
-pub use chrono_tz::Tz as Timezone;
-use chrono_tz::Tz;
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::secret::Sealed;
 use super::validation::{Email, TenantId};
+
+/// An IANA time zone ("Europe/Berlin"), known to the tz database bundled in the binary (jiff's),
+/// so every function agrees on the zones whatever the host has. Written and read as its name.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Timezone {
+    name: String,
+    zone: jiff::tz::TimeZone,
+}
+
+impl Timezone {
+    pub fn utc() -> Self {
+        Self::parse("UTC").expect("the tz database has UTC")
+    }
+
+    /// The zone of this name; names are matched as the database spells them or in any case,
+    /// and kept as the database spells them.
+    pub fn parse(name: &str) -> Result<Self, String> {
+        let zone = jiff::tz::db()
+            .get(name)
+            .map_err(|_| format!("`{name}` is not an IANA time zone name (such as Europe/Berlin or UTC)"))?;
+        let name = zone.iana_name().unwrap_or(name).to_owned();
+        Ok(Self { name, zone })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The calendar date in this zone at `instant`.
+    pub fn date_at(&self, instant: DateTime<Utc>) -> NaiveDate {
+        let offset = jiff::Timestamp::from_second(instant.timestamp())
+            .map(|timestamp| self.zone.to_offset(timestamp).seconds())
+            .unwrap_or(0);
+        (instant + TimeDelta::seconds(i64::from(offset))).date_naive()
+    }
+}
+
+impl TryFrom<String> for Timezone {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Self::parse(&name)
+    }
+}
+
+impl From<Timezone> for String {
+    fn from(timezone: Timezone) -> Self {
+        timezone.name
+    }
+}
+
+impl PartialEq for Timezone {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Timezone {}
+
+impl fmt::Debug for Timezone {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.name)
+    }
+}
+
+impl fmt::Display for Timezone {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.name)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -23,7 +94,7 @@ pub struct Tenant {
     pub it_email: Email,
     pub from_email: Email,
     /// An IANA time zone name; "today" for this tenant is the date there.
-    pub timezone: Tz,
+    pub timezone: Timezone,
     pub status: TenantStatus,
     #[serde(default)]
     pub slack_webhook_url: Option<Sealed>,
@@ -80,7 +151,7 @@ pub struct TenantView {
     pub it_email: Email,
     pub from_email: Email,
     #[schema(value_type = String, example = "Europe/Berlin")]
-    pub timezone: Tz,
+    pub timezone: Timezone,
     pub status: TenantStatus,
     pub slack_webhook_url_set: bool,
     pub hris: Option<HrisView>,
@@ -105,7 +176,7 @@ impl From<&Tenant> for TenantView {
             name: tenant.name.clone(),
             it_email: tenant.it_email.clone(),
             from_email: tenant.from_email.clone(),
-            timezone: tenant.timezone,
+            timezone: tenant.timezone.clone(),
             status: tenant.status,
             slack_webhook_url_set: tenant.slack_webhook_url.is_some(),
             hris: tenant.hris.as_ref().map(|hris| HrisView {
@@ -129,7 +200,7 @@ impl Tenant {
         name: String,
         it_email: Email,
         from_email: Email,
-        timezone: Tz,
+        timezone: Timezone,
         now: DateTime<Utc>,
     ) -> Self {
         Tenant {
@@ -149,7 +220,7 @@ impl Tenant {
 
     /// The tenant's calendar date at `now`.
     pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
-        now.with_timezone(&self.timezone).date_naive()
+        self.timezone.date_at(now)
     }
 
     pub fn is_active(&self) -> bool {
@@ -161,7 +232,7 @@ impl Tenant {
 mod tests {
     use super::*;
 
-    fn tenant(timezone: Tz) -> Tenant {
+    fn tenant(timezone: &str) -> Tenant {
         let now = "2026-11-25T12:00:00Z".parse().unwrap();
         let email = |address| Email::parse(address).unwrap();
         Tenant::new(
@@ -169,7 +240,7 @@ mod tests {
             "Acme".into(),
             email("it@acme.test"),
             email("noreply@acme.test"),
-            timezone,
+            Timezone::parse(timezone).unwrap(),
             now,
         )
     }
@@ -177,8 +248,23 @@ mod tests {
     #[test]
     fn today_is_the_date_in_the_tenants_zone() {
         let late_evening_utc = "2026-11-25T23:30:00Z".parse().unwrap();
-        assert_eq!(tenant(Tz::UTC).today(late_evening_utc).to_string(), "2026-11-25");
-        assert_eq!(tenant(Tz::Europe__Berlin).today(late_evening_utc).to_string(), "2026-11-26");
-        assert_eq!(tenant(Tz::America__Los_Angeles).today(late_evening_utc).to_string(), "2026-11-25");
+        assert_eq!(tenant("UTC").today(late_evening_utc).to_string(), "2026-11-25");
+        assert_eq!(tenant("Europe/Berlin").today(late_evening_utc).to_string(), "2026-11-26");
+        assert_eq!(tenant("America/Los_Angeles").today(late_evening_utc).to_string(), "2026-11-25");
+        // Daylight saving: Berlin is UTC+2 in summer, so 22:30 UTC is already the next day there.
+        assert_eq!(tenant("Europe/Berlin").today("2026-07-01T22:30:00Z".parse().unwrap()).to_string(), "2026-07-02");
+        assert_eq!(tenant("Asia/Kolkata").today("2026-11-25T18:29:00Z".parse().unwrap()).to_string(), "2026-11-25");
+        assert_eq!(tenant("Asia/Kolkata").today("2026-11-25T18:30:00Z".parse().unwrap()).to_string(), "2026-11-26");
+    }
+
+    #[test]
+    fn a_time_zone_is_written_and_read_as_its_iana_name() {
+        let berlin = Timezone::parse("europe/berlin").unwrap();
+        assert_eq!(berlin.name(), "Europe/Berlin");
+        assert_eq!(serde_json::to_value(&berlin).unwrap(), serde_json::json!("Europe/Berlin"));
+        assert_eq!(serde_json::from_value::<Timezone>(serde_json::json!("Europe/Berlin")).unwrap(), berlin);
+        for unknown in ["Mars/Olympus_Mons", "", "Europe/", "+02:00"] {
+            assert!(serde_json::from_value::<Timezone>(serde_json::json!(unknown)).is_err(), "{unknown}");
+        }
     }
 }

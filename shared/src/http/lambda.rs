@@ -18,19 +18,20 @@ use crate::config::{ApiConfig, ConfigError};
 use crate::notify::Channels;
 use crate::store::dynamo::DynamoStore;
 
-/// SES for mail, EventBridge (`EVENT_BUS_NAME`, default `default`) for events, HTTPS for Slack.
+/// SES for mail, EventBridge (`EVENT_BUS_NAME`, default `default`) for events, HTTPS for Slack;
+/// each client is built when it first sends.
 pub fn aws_channels(sdk_config: &aws_config::SdkConfig) -> Channels {
     let bus = crate::config::optional("EVENT_BUS_NAME").unwrap_or_else(|| "default".to_owned());
     Channels {
-        mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(sdk_config))),
+        mailer: Arc::new(SesMailer::on_first_use(sdk_config)),
         chat: Arc::new(SlackPoster::new(HttpClient::new(Duration::from_secs(5)))),
-        events: Arc::new(EventBridgePublisher::new(aws_sdk_eventbridge::Client::new(sdk_config), bus)),
+        events: Arc::new(EventBridgePublisher::on_first_use(sdk_config, bus)),
     }
 }
 
 /// What every deployed function runs on: the configuration from the environment, the DynamoDB
-/// store, SES, EventBridge and Slack, all built once per execution environment from one SDK
-/// configuration.
+/// store (its client built here, in init: every invocation needs it), SES, EventBridge and Slack
+/// (their clients built on the first send), all from one SDK configuration.
 pub async fn aws_state() -> Result<(AppState, ApiConfig), ConfigError> {
     let config = ApiConfig::from_env()?;
     let sdk_config = crate::adapters::aws_sdk::load_config().await?;
