@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, PublicKeyUse};
@@ -32,11 +33,18 @@ pub(super) struct Jwks {
     http: HttpClient,
     min_refresh: Duration,
     cached: Mutex<Cached>,
+    /// Counts the key sets fetched, so what was verified with an older set can be told apart.
+    generation: AtomicU64,
 }
 
 impl Jwks {
     pub(super) fn new(source: JwksSource, http: HttpClient, min_refresh: Duration) -> Self {
-        Self { source, http, min_refresh, cached: Mutex::new(Cached::default()) }
+        Self { source, http, min_refresh, cached: Mutex::new(Cached::default()), generation: AtomicU64::new(0) }
+    }
+
+    /// Which key set is current: it changes with every successful fetch.
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// The key named `kid`, if it exists and fits `algorithm`.
@@ -59,6 +67,7 @@ impl Jwks {
                 cached.keys =
                     set.keys.into_iter().filter_map(|jwk| jwk.common.key_id.clone().map(|kid| (kid, jwk))).collect();
                 cached.fetched_at = Some(Instant::now());
+                self.generation.fetch_add(1, Ordering::AcqRel);
             }
             Err(error) => tracing::warn!(%error, "could not refresh the JWKS; keeping the cached keys"),
         }

@@ -5,6 +5,8 @@
 
 mod jwks;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -17,6 +19,13 @@ use crate::domain::caller::Role;
 
 /// Seconds of clock skew tolerated on `exp`.
 const LEEWAY_SECONDS: u64 = 30;
+
+/// How long a verified token is taken on trust without checking it again. A new JWKS key set
+/// ends the trust at once (a retired key no longer verifies after the refresh that drops it).
+const VERIFIED_FOR_SECONDS: u64 = 60;
+
+/// The most tokens remembered; when full, the cache starts over.
+const VERIFIED_CAPACITY: usize = 1024;
 
 /// The claims this API reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +115,17 @@ pub struct TokenVerifier {
     jwks: Option<jwks::Jwks>,
     issuer: Option<String>,
     audience: Option<String>,
+    /// Tokens that verified, with the second they did. A client sends the same token with every
+    /// request of a session, and checking its signature and claims again was a third of the
+    /// work of a warm `GET` (callgrind). Refused tokens are not remembered.
+    verified: Mutex<HashMap<String, Verified>>,
+}
+
+struct Verified {
+    at: u64,
+    /// The JWKS key set it was checked against.
+    key_set: u64,
+    claims: Claims,
 }
 
 impl TokenVerifier {
@@ -118,6 +138,7 @@ impl TokenVerifier {
             }),
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
+            verified: Mutex::default(),
         }
     }
 
@@ -128,6 +149,41 @@ impl TokenVerifier {
     }
 
     pub async fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
+        let now = jsonwebtoken::get_current_timestamp();
+        if let Some(claims) = self.recently_verified(token, now) {
+            return Ok(claims);
+        }
+        let claims = self.check(token).await?;
+        self.remember(token, now, &claims);
+        Ok(claims)
+    }
+
+    /// The claims of `token` if it verified less than `VERIFIED_FOR_SECONDS` ago, against the
+    /// current key set, and has not expired since (with the same leeway as the full check).
+    fn recently_verified(&self, token: &str, now: u64) -> Option<Claims> {
+        let verified = self.verified.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = verified.get(token)?;
+        let fresh = now < entry.at + VERIFIED_FOR_SECONDS
+            && now <= entry.claims.exp + LEEWAY_SECONDS
+            && entry.key_set == self.key_set();
+        fresh.then(|| entry.claims.clone())
+    }
+
+    fn remember(&self, token: &str, now: u64, claims: &Claims) {
+        let entry = Verified { at: now, key_set: self.key_set(), claims: claims.clone() };
+        let mut verified = self.verified.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if verified.len() >= VERIFIED_CAPACITY {
+            verified.clear();
+        }
+        verified.insert(token.to_owned(), entry);
+    }
+
+    fn key_set(&self) -> u64 {
+        self.jwks.as_ref().map_or(0, jwks::Jwks::generation)
+    }
+
+    /// The full check: algorithm allowed, signature by a trusted key, `exp`, `iss`, `aud`.
+    async fn check(&self, token: &str) -> Result<Claims, InvalidToken> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| InvalidToken)?;
         if !self.allowed.contains(&header.alg) {
             return Err(InvalidToken);
@@ -231,6 +287,32 @@ mod tests {
         let mut no_issuer = good;
         no_issuer.iss = None;
         assert!(verifier.verify(&sign_hs256(b"s", &no_issuer)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_verified_token_is_trusted_until_it_expires_and_at_most_a_minute() {
+        let verifier = TokenVerifier::hs256(b"s");
+        let token = sign_hs256(b"s", &claims(in_an_hour()));
+        assert!(verifier.verify(&token).await.is_ok());
+        let now = jsonwebtoken::get_current_timestamp();
+        assert!(verifier.recently_verified(&token, now).is_some());
+        assert!(verifier.recently_verified(&token, now + VERIFIED_FOR_SECONDS).is_none());
+        assert!(verifier.recently_verified("another token", now).is_none());
+
+        let short = claims(now + 10);
+        let token = sign_hs256(b"s", &short);
+        verifier.remember(&token, now, &short);
+        assert!(verifier.recently_verified(&token, now + 10 + LEEWAY_SECONDS).is_some());
+        assert!(verifier.recently_verified(&token, now + 11 + LEEWAY_SECONDS).is_none());
+    }
+
+    #[tokio::test]
+    async fn refused_tokens_are_not_remembered() {
+        let verifier = TokenVerifier::hs256(b"s");
+        let forged = sign_hs256(b"other", &claims(in_an_hour()));
+        assert_eq!(verifier.verify(&forged).await, Err(InvalidToken));
+        assert!(verifier.recently_verified(&forged, jsonwebtoken::get_current_timestamp()).is_none());
+        assert!(verifier.verified.lock().unwrap().is_empty());
     }
 
     #[tokio::test]
