@@ -300,6 +300,10 @@ pub enum DeliveryClaim {
     BodyMismatch,
 }
 
+/// An in-progress delivery older than this is taken to have failed, and may be claimed again
+/// (by either store: the webhooks function's timeout is set below it).
+pub const DELIVERY_STALE_SECONDS: i64 = 30;
+
 /// Exactly-once processing of HRIS deliveries and their effects.
 #[async_trait]
 pub trait HrisStore: Send + Sync {

@@ -23,9 +23,9 @@ use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
-    AssetChange, AssetFilter, ConnectionStore, DeliveryClaim, DirectoryQuery, DirectoryStore, EmployeeFilter,
-    EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page, StatsStore, StoreError, TenantStore, WorkflowPage,
-    WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim, DirectoryQuery, DirectoryStore,
+    EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page, StatsStore, StoreError, TenantStore,
+    WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -572,9 +572,6 @@ impl StatsStore for MemoryStore {
         Ok(self.read(tenant, |data| data.totals.get(&scope.key()).cloned()).flatten().unwrap_or_default())
     }
 }
-
-/// An in-progress delivery older than this is taken to have failed, and may be claimed again.
-const DELIVERY_STALE_SECONDS: i64 = 30;
 
 #[async_trait]
 impl HrisStore for MemoryStore {

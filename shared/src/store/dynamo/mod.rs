@@ -26,9 +26,9 @@ use crate::domain::tenant::Tenant;
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
 use crate::ports::{
-    AssetChange, AssetFilter, ConnectionStore, DeliveryClaim, DirectoryQuery, DirectoryStore, EmployeeFilter,
-    EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore, StoreError, TenantStore, WorkflowPage,
-    WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim, DirectoryQuery, DirectoryStore,
+    EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore, StoreError, TenantStore,
+    WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 use chrono::NaiveDate;
@@ -471,33 +471,23 @@ impl WorkflowStore for DynamoStore {
     ) -> Result<Option<(Workflow, Vec<AuditEntry>)>, StoreError> {
         // The workflow and its audit entries share a partition: one Query reads them all
         // (`AUDIT#...` sorts before `WORKFLOW`, and audit ids are UUID v7, so oldest first).
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(keys::workflow_pk(tenant, id)))
+            .consistent_read(true);
         let mut workflow = None;
         let mut entries = Vec::new();
-        let mut start_key = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", AttributeValue::S(keys::workflow_pk(tenant, id)))
-                .consistent_read(true)
-                .set_exclusive_start_key(start_key)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in output.items.unwrap_or_default() {
-                if keys::is_audit_item(&item) {
-                    entries.push(from_item(item)?);
-                } else if keys::is_workflow_item(&item) {
-                    workflow = Some(from_item(item)?);
-                }
-            }
-            start_key = output.last_evaluated_key;
-            if start_key.is_none() {
-                return Ok(workflow.map(|workflow| (workflow, entries)));
+        for item in query::all_pages(query).await? {
+            if keys::is_audit_item(&item) {
+                entries.push(from_item(item)?);
+            } else if keys::is_workflow_item(&item) {
+                workflow = Some(from_item(item)?);
             }
         }
+        Ok(workflow.map(|workflow| (workflow, entries)))
     }
 }
 
@@ -579,31 +569,17 @@ impl DirectoryStore for DynamoStore {
 impl DynamoStore {
     /// Every item of one job list whose sort key is below `below`, following pages.
     async fn job_list(&self, partition: Partition, below: String) -> Result<Vec<Workflow>, StoreError> {
-        let mut found = Vec::new();
-        let mut start_key = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(partition.index.name())
-                .key_condition_expression("#pk = :pk AND #sk < :below")
-                .expression_attribute_names("#pk", partition.index.attribute())
-                .expression_attribute_names("#sk", partition.index.sort_attribute())
-                .expression_attribute_values(":pk", AttributeValue::S(partition.key.clone()))
-                .expression_attribute_values(":below", AttributeValue::S(below.clone()))
-                .set_exclusive_start_key(start_key)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in output.items.unwrap_or_default() {
-                found.push(from_item(item)?);
-            }
-            start_key = output.last_evaluated_key;
-            if start_key.is_none() {
-                return Ok(found);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(partition.index.name())
+            .key_condition_expression("#pk = :pk AND #sk < :below")
+            .expression_attribute_names("#pk", partition.index.attribute())
+            .expression_attribute_names("#sk", partition.index.sort_attribute())
+            .expression_attribute_values(":pk", AttributeValue::S(partition.key))
+            .expression_attribute_values(":below", AttributeValue::S(below));
+        query::all_pages(query).await?.into_iter().map(from_item).collect()
     }
 }
 
@@ -611,29 +587,15 @@ impl DynamoStore {
 impl JobStore for DynamoStore {
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         let registry = keys::tenant_registry();
-        let mut tenants = Vec::new();
-        let mut start_key = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(registry.index.name())
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", registry.index.attribute())
-                .expression_attribute_values(":pk", AttributeValue::S(registry.key.clone()))
-                .set_exclusive_start_key(start_key)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in output.items.unwrap_or_default() {
-                tenants.push(from_item(item)?);
-            }
-            start_key = output.last_evaluated_key;
-            if start_key.is_none() {
-                return Ok(tenants);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(registry.index.name())
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", registry.index.attribute())
+            .expression_attribute_values(":pk", AttributeValue::S(registry.key));
+        query::all_pages(query).await?.into_iter().map(from_item).collect()
     }
 
     async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
@@ -764,8 +726,6 @@ fn totals_of(item: &Item) -> Totals {
     totals
 }
 
-/// An in-progress delivery older than this is taken to have failed, and may be claimed again.
-const DELIVERY_STALE_SECONDS: i64 = 30;
 /// Delivery records are kept this long (DynamoDB's TTL removes them).
 const DELIVERY_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
 
@@ -952,26 +912,12 @@ impl ConnectionStore for DynamoStore {
     }
 
     async fn connections(&self, tenant: &TenantId) -> Result<Vec<Connection>, StoreError> {
-        let mut connections = Vec::new();
-        let mut start_key = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", AttributeValue::S(keys::connections_pk(tenant)))
-                .set_exclusive_start_key(start_key)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in output.items.unwrap_or_default() {
-                connections.push(from_item(item)?);
-            }
-            start_key = output.last_evaluated_key;
-            if start_key.is_none() {
-                return Ok(connections);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(keys::connections_pk(tenant)));
+        query::all_pages(query).await?.into_iter().map(from_item).collect()
     }
 }

@@ -4,6 +4,7 @@
 //! cursor on, until it has one match more than the page holds, and the partitions are merged.
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -125,28 +126,29 @@ pub(super) async fn list_assets(
 
 /// The ids of the items in one partition (for fan-out updates such as summary refreshes).
 pub(super) async fn ids_in(client: &Client, table: &str, partition: &Partition) -> Result<Vec<Uuid>, StoreError> {
-    let mut ids = Vec::new();
+    let query = client
+        .query()
+        .table_name(table)
+        .index_name(partition.index.name())
+        .key_condition_expression("#pk = :pk")
+        .expression_attribute_names("#pk", partition.index.attribute())
+        .expression_attribute_names("#sk", GSI_SK)
+        .expression_attribute_values(":pk", AttributeValue::S(partition.key.clone()))
+        .projection_expression("#sk");
+    let items = all_pages(query).await?;
+    Ok(items.iter().filter_map(sort_key).filter_map(|id| id.parse::<Uuid>().ok()).collect())
+}
+
+/// Every item `query` matches, following its pages.
+pub(super) async fn all_pages(query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
+    let mut items = Vec::new();
     let mut start_key = None;
     loop {
-        let output = client
-            .query()
-            .table_name(table)
-            .index_name(partition.index.name())
-            .key_condition_expression("#pk = :pk")
-            .expression_attribute_names("#pk", partition.index.attribute())
-            .expression_attribute_names("#sk", GSI_SK)
-            .expression_attribute_values(":pk", AttributeValue::S(partition.key.clone()))
-            .projection_expression("#sk")
-            .set_exclusive_start_key(start_key)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        ids.extend(
-            output.items.unwrap_or_default().iter().filter_map(sort_key).filter_map(|id| id.parse::<Uuid>().ok()),
-        );
+        let output = query.clone().set_exclusive_start_key(start_key).send().await.map_err(unavailable)?;
+        items.extend(output.items.unwrap_or_default());
         start_key = output.last_evaluated_key;
         if start_key.is_none() {
-            return Ok(ids);
+            return Ok(items);
         }
     }
 }
