@@ -15,9 +15,6 @@ use std::sync::OnceLock;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
-use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
-use aws_smithy_runtime_api::client::http::{HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector};
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
@@ -52,11 +49,10 @@ pub async fn load_config() -> Result<SdkConfig, ConfigError> {
         .with_trust_store(trust_store(ca_bundle.as_deref())?)
         .build()
         .map_err(|error| ConfigError::Invalid("AWS_CA_BUNDLE", error.to_string()))?;
-    let https = aws_smithy_http_client::Builder::new()
+    let http_client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
         .tls_context(tls_context)
         .build_https();
-    let http_client = SharedHttpClient::new(ConnectorOnFirstRequest(https));
     let loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client);
     // Lambda hands the function its role's credentials in the environment, which the default
     // chain would pick first anyway; naming that provider spares building the rest of the chain
@@ -90,23 +86,6 @@ impl<C> OnFirstUse<C> {
 
     pub fn get(&self) -> &C {
         self.client.get_or_init(&self.build)
-    }
-}
-
-/// The SDK's HTTPS client, minus its eager check: when each service client is built, the SDK's
-/// client builds a TLS connector and drops it, to load the system's roots early. With five
-/// embedded roots there is nothing slow to load early, and the clients (DynamoDB, SES,
-/// EventBridge) share one connector, built by the first request that needs it.
-#[derive(Debug)]
-struct ConnectorOnFirstRequest(SharedHttpClient);
-
-impl HttpClient for ConnectorOnFirstRequest {
-    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
-        self.0.http_connector(settings, components)
-    }
-
-    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
-        self.0.connector_metadata()
     }
 }
 
