@@ -1,0 +1,5 @@
+export interface ComboOption {
+  id: string
+  label: string
+  detail?: string
+}

@@ -1,0 +1,73 @@
+// What a role may do (contract §2), so no one sees a button the API would refuse.
+import type { Workflow, WorkflowSummary } from '@/api/types'
+import type { SessionUser } from '@/stores/session'
+
+type Who = Pick<SessionUser, 'role' | 'email' | 'team'> | null | undefined
+type AnyWorkflow = WorkflowSummary | Workflow
+
+/** Whether the caller may manage (update, start, cancel, ...) this workflow. */
+export function managesWorkflow(who: Who, workflow: AnyWorkflow): boolean {
+  if (!who) return false
+  if (who.role === 'admin') return true
+  if (who.role === 'manager') {
+    return (
+      (!!who.team && workflow.team === who.team) ||
+      (!!workflow.assigned_to && workflow.assigned_to === who.email)
+    )
+  }
+  return false
+}
+
+function activeStepAssignee(workflow: AnyWorkflow): string | null | undefined {
+  const steps = (workflow as Partial<Workflow>).steps
+  return steps?.[workflow.current_step]?.assigned_to
+}
+
+/** Whether the caller may advance and complete it: managers in scope, and its assignee. */
+function worksOn(who: Who, workflow: AnyWorkflow): boolean {
+  if (!who) return false
+  if (managesWorkflow(who, workflow)) return true
+  return !!workflow.assigned_to && workflow.assigned_to === who.email
+}
+
+export interface WorkflowActions {
+  start: boolean
+  advance: boolean
+  complete: boolean
+  cancel: boolean
+  edit: boolean
+}
+
+export function workflowActions(who: Who, workflow: AnyWorkflow): WorkflowActions {
+  const open = workflow.status === 'pending' || workflow.status === 'in_progress'
+  const running = workflow.status === 'in_progress'
+  const stepsLeft = workflow.current_step < workflow.total_steps
+  const manages = managesWorkflow(who, workflow)
+  const stepIsMine =
+    !!who && activeStepAssignee(workflow) === who.email && who.role !== 'platform_admin'
+  return {
+    start: manages && workflow.status === 'pending',
+    advance: running && stepsLeft && (worksOn(who, workflow) || stepIsMine),
+    complete: running && !stepsLeft && worksOn(who, workflow),
+    cancel: manages && open,
+    edit: manages && open,
+  }
+}
+
+export function canCreateWorkflow(who: Who): boolean {
+  return who?.role === 'admin' || who?.role === 'manager'
+}
+
+/** Employees and assets: writes for admins and managers. */
+export function canWriteDirectory(who: Who): boolean {
+  return who?.role === 'admin' || who?.role === 'manager'
+}
+
+export function canEditSettings(who: Who): boolean {
+  return who?.role === 'admin'
+}
+
+/** Only admins choose a workflow's team; a manager's is always their own. */
+export function canChooseTeam(who: Who): boolean {
+  return who?.role === 'admin'
+}

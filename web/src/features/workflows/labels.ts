@@ -1,0 +1,99 @@
+import type { Priority, WorkflowStatus, WorkflowSummary, WorkflowType } from '@/api/types'
+import { todayIso } from '@/composables/format'
+
+export const statusLabel: Record<WorkflowStatus, string> = {
+  pending: 'Pending',
+  in_progress: 'In progress',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+}
+
+export const statusTone: Record<WorkflowStatus, string> = {
+  pending: 'badge',
+  in_progress: 'badge badge-info',
+  completed: 'badge badge-success',
+  cancelled: 'badge badge-danger',
+}
+
+export const priorityLabel: Record<Priority, string> = {
+  low: 'Low',
+  normal: 'Normal',
+  high: 'High',
+  urgent: 'Urgent',
+}
+
+export const priorityTone: Record<Priority, string> = {
+  low: 'badge',
+  normal: 'badge badge-primary',
+  high: 'badge badge-warning',
+  urgent: 'badge badge-danger',
+}
+
+export const typeLabel: Record<WorkflowType, string> = {
+  procurement: 'Procurement',
+  onboarding: 'Onboarding',
+  offboarding: 'Offboarding',
+  repair: 'Repair',
+  transfer: 'Transfer',
+  maintenance: 'Maintenance',
+  audit: 'Audit',
+}
+
+/** Which directory links a kind of workflow is about (the create dialog shows those pickers). */
+export const typeNeeds: Record<WorkflowType, { employee: boolean; asset: boolean }> = {
+  procurement: { employee: false, asset: true },
+  onboarding: { employee: true, asset: false },
+  offboarding: { employee: true, asset: true },
+  repair: { employee: true, asset: true },
+  transfer: { employee: true, asset: true },
+  maintenance: { employee: false, asset: true },
+  audit: { employee: false, asset: true },
+}
+
+/** Overdue: open and due before today (contract §3; the viewer's today stands in for the tenant's). */
+export function isOverdue(
+  workflow: Pick<WorkflowSummary, 'status' | 'due_date'>,
+  today = todayIso(),
+): boolean {
+  return (
+    (workflow.status === 'pending' || workflow.status === 'in_progress') &&
+    !!workflow.due_date &&
+    workflow.due_date < today
+  )
+}
+
+/** Steps done out of all, as a fraction 0..1. */
+export function progressOf(
+  workflow: Pick<WorkflowSummary, 'current_step' | 'total_steps'>,
+): number {
+  if (!workflow.total_steps) return 0
+  return Math.min(1, Math.max(0, workflow.current_step / workflow.total_steps))
+}
+
+export function employeeName(
+  employee: { first_name: string; last_name: string } | null | undefined,
+): string {
+  return employee ? `${employee.first_name} ${employee.last_name}`.trim() : ''
+}
+
+/** Matches a workflow against a free-text search of loaded items. */
+export function matchesSearch(workflow: WorkflowSummary, term: string): boolean {
+  const needle = term.trim().toLowerCase()
+  if (!needle) return true
+  const haystack = [
+    workflow.title,
+    workflow.description,
+    workflow.assigned_to,
+    workflow.team,
+    employeeName(workflow.employee),
+    workflow.employee?.email,
+    workflow.asset?.name,
+    workflow.asset?.asset_tag,
+    workflow.asset?.serial_number,
+    typeLabel[workflow.workflow_type],
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase()
+  return needle.split(/\s+/).every((word) => haystack.includes(word))
+}
