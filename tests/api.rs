@@ -3,6 +3,7 @@
 assetronics_tests::for_each_store!(api_cases:
     health_and_openapi_need_no_credentials,
     templates_are_listed_and_found_by_key,
+    the_template_list_is_revalidated_by_its_etag,
     creating_from_a_template_fills_the_defaults,
     invalid_creations_are_rejected_and_store_nothing,
     a_workflow_is_walked_from_start_to_completion,

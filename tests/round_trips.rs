@@ -84,7 +84,7 @@ async fn each_api_operation_makes_the_designed_dynamodb_requests() {
         ("list page, filtered", Method::GET, "/api/v1/workflows?status=pending&priority=urgent&limit=5", None),
         ("patch", Method::PATCH, "/api/v1/workflows/{id}", Some(json!({"title": "Replace Ana's broken laptop"}))),
         ("start", Method::POST, "/api/v1/workflows/{id}/start", None),
-        ("advance", Method::POST, "/api/v1/workflows/{id}/advance", Some(json!({"expected_step": 1}))),
+        ("advance", Method::POST, "/api/v1/workflows/{id}/advance", Some(json!({"expected_step": 0}))),
         ("history", Method::GET, "/api/v1/workflows/{id}/history", None),
         ("cancel", Method::POST, "/api/v1/workflows/{id}/cancel", Some(json!({"reason": "Found a spare"}))),
         ("complete (refused: cancelled)", Method::POST, "/api/v1/workflows/{id}/complete", None),

@@ -72,6 +72,33 @@ pub async fn templates_are_listed_and_found_by_key(backend: Backend) {
         &app.request(Method::GET, "/api/v1/workflows/templates", None, None).await,
         StatusCode::UNAUTHORIZED,
     );
+    assert_eq!(one.header("etag"), Some("\"1\""), "a built-in template is version 1");
+}
+
+/// The seed's frontend caches the templates in the browser: a tag per tenant and a 304 for a
+/// list it already holds, but only once the caller is known.
+pub async fn the_template_list_is_revalidated_by_its_etag(backend: Backend) {
+    let app = app_with_tenants(backend).await;
+    let list = get(&app, &admin("acme"), "/api/v1/workflows/templates").await;
+    assert_eq!(list.header("cache-control"), Some("private, no-cache"));
+    let etag = list.header("etag").expect("an ETag").to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() > 2, "{etag}");
+    let conditional = |token: Option<String>, tag: &str| {
+        let mut request = Request::get("/api/v1/workflows/templates").header("if-none-match", tag);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        app.send(request.body(Body::empty()).unwrap())
+    };
+    let cached = conditional(Some(admin("acme")), &etag).await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    assert_eq!((cached.header("etag"), cached.body.clone()), (Some(etag.as_str()), Value::Null));
+    let weak = conditional(Some(admin("acme")), &format!("\"other\", W/{etag}")).await;
+    assert_eq!(weak.status, StatusCode::NOT_MODIFIED, "If-None-Match compares weakly");
+    let stale = conditional(Some(admin("acme")), "\"stale\"").await;
+    assert_eq!(stale.status, StatusCode::OK);
+    assert_eq!(stale.data(), list.data());
+    assert_problem(&conditional(None, &etag).await, StatusCode::UNAUTHORIZED);
 }
 
 pub async fn creating_from_a_template_fills_the_defaults(backend: Backend) {
@@ -173,18 +200,22 @@ pub async fn a_workflow_is_walked_from_start_to_completion(backend: Backend) {
     let started = post(&app, &token, &id, "start", None).await;
     assert_eq!(started.status, StatusCode::OK, "{:?}", started.body);
     assert_eq!(started.data()["status"], "in_progress");
-    assert_eq!(started.data()["current_step"], 1);
+    assert_eq!(started.data()["current_step"], 0, "no step is done right after the start");
     assert_eq!(started.data()["started_at"], "2026-11-25T09:00:00Z");
     assert_eq!(started.data()["steps"][0]["started_at"], "2026-11-25T09:00:00Z");
     assert_eq!(started.header("etag"), Some("\"2\""));
 
-    for step in 1..=5 {
-        let advanced = post(&app, &token, &id, "advance", Some(json!({"expected_step": step}))).await;
-        assert_eq!(advanced.status, StatusCode::OK, "step {step}: {:?}", advanced.body);
+    for done in 0..5 {
+        if done == 4 {
+            let early = post(&app, &token, &id, "complete", None).await;
+            assert_problem(&early, StatusCode::CONFLICT);
+        }
+        let advanced = post(&app, &token, &id, "advance", Some(json!({"expected_step": done}))).await;
+        assert_eq!(advanced.status, StatusCode::OK, "after {done} steps: {:?}", advanced.body);
         let workflow = advanced.data();
-        assert_eq!(workflow["current_step"], (step + 1).min(5), "the last step stays current");
-        assert_eq!(workflow["steps"][step as usize - 1]["completed"], true);
-        assert_eq!(workflow["steps"][step as usize - 1]["completed_by"], "admin@acme.example");
+        assert_eq!(workflow["current_step"], done + 1, "current_step counts the steps done");
+        assert_eq!(workflow["steps"][done as usize]["completed"], true);
+        assert_eq!(workflow["steps"][done as usize]["completed_by"], "admin@acme.example");
     }
     let done = get(&app, &token, &format!("{WORKFLOWS}/{id}")).await;
     assert_eq!(done.data()["current_step"], 5);
@@ -221,10 +252,10 @@ pub async fn invalid_transitions_are_409_and_change_nothing(backend: Backend) {
     post(&app, &token, &id, "start", None).await;
     assert_problem(&post(&app, &token, &id, "start", None).await, StatusCode::CONFLICT);
     assert_problem(&post(&app, &token, &id, "complete", None).await, StatusCode::CONFLICT);
-    assert_problem(&post(&app, &token, &id, "advance", Some(json!({"expected_step": 2}))).await, StatusCode::CONFLICT);
+    assert_problem(&post(&app, &token, &id, "advance", Some(json!({"expected_step": 1}))).await, StatusCode::CONFLICT);
     let before = get(&app, &token, &path).await;
     assert_eq!(before.data()["version"], 2);
-    assert_eq!(before.data()["current_step"], 1);
+    assert_eq!(before.data()["current_step"], 0);
 
     let cancelled = post(&app, &token, &id, "cancel", Some(json!({"reason": "The employee stays after all"}))).await;
     assert_eq!(cancelled.status, StatusCode::OK);
@@ -370,6 +401,12 @@ pub async fn lists_page_filter_and_refuse_bad_cursors(backend: Backend) {
 
     let default_page = get(&app, &token, WORKFLOWS).await;
     assert_eq!(default_page.body["meta"], json!({"next_cursor": null, "limit": 20}));
+    for listed in default_page.data().as_array().unwrap() {
+        assert!(listed.get("steps").is_none(), "lists leave the steps to the detail route: {listed}");
+        assert!(listed["total_steps"].as_u64().unwrap() > 0 && listed["current_step"] == 0);
+    }
+    let detail = get(&app, &token, &format!("{WORKFLOWS}/{}", ids[0])).await;
+    assert_eq!(detail.data()["steps"].as_array().unwrap().len() as u64, detail.data()["total_steps"].as_u64().unwrap());
     let onboarding = get(&app, &token, &format!("{WORKFLOWS}?workflow_type=onboarding&team=design")).await;
     assert_eq!(onboarding.data().as_array().unwrap().len(), 3);
     assert!(onboarding.data().as_array().unwrap().iter().all(|w| w["workflow_type"] == "onboarding"));
@@ -605,12 +642,12 @@ pub async fn racing_advances_have_exactly_one_winner(backend: Backend) {
     let app = app_with_tenants(backend).await;
     let id = created_id(&app, "acme", json!({"template_key": "new_employee"})).await;
     post(&app, &admin("acme"), &id, "start", None).await;
-    let statuses = race(&app, 16, &id, "advance", json!({"expected_step": 1})).await;
+    let statuses = race(&app, 16, &id, "advance", json!({"expected_step": 0})).await;
     let wins = statuses.iter().filter(|status| **status == StatusCode::OK).count();
     let conflicts = statuses.iter().filter(|status| **status == StatusCode::CONFLICT).count();
     assert_eq!((wins, conflicts), (1, 15), "{statuses:?}");
     let workflow = get(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}")).await;
-    assert_eq!(workflow.data()["current_step"], 2, "no step skipped");
+    assert_eq!(workflow.data()["current_step"], 1, "no step skipped");
     assert_eq!(workflow.data()["steps"][1]["completed"], false);
     assert_eq!(workflow.data()["version"], 3);
     let history = get(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/history")).await;

@@ -135,7 +135,7 @@ pub async fn auto_start_starts_what_is_due_to_start_once(backend: Backend) {
     {
         assert_eq!(get(&app, id).await["status"], status, "{id}");
     }
-    assert_eq!(get(&app, &today).await["current_step"], 1);
+    assert_eq!(get(&app, &today).await["steps"][0]["started_at"], "2026-11-25T06:00:00Z");
     let rerun = run(&app, "auto-start", Some("2026-11-25")).await;
     assert!(rerun["counts"].get("started").is_none(), "{rerun}");
     assert_eq!(get(&app, &today).await["version"], 2, "started once");

@@ -1,6 +1,7 @@
 //! The local server: every route group in one process, on the embedded store by default or on
 //! DynamoDB (`STORE=dynamodb`), seeded with a demo tenant.
 
+pub mod console;
 pub mod live;
 
 use std::path::PathBuf;
@@ -48,11 +49,13 @@ pub fn routes() -> Router<AppState> {
 pub struct Local {
     pub outbox: Arc<Outbox>,
     pub hub: Arc<live::Hub>,
+    /// The built web console (`WEB_DIST`, else `web/dist`).
+    pub console_dist: PathBuf,
 }
 
 impl Local {
     pub fn new(clock: Arc<dyn shared::clock::Clock>) -> Self {
-        Self { outbox: Arc::new(Outbox::new(clock)), hub: Arc::default() }
+        Self { outbox: Arc::new(Outbox::new(clock)), hub: Arc::default(), console_dist: console::dist_from_env() }
     }
 
     /// Mail and chat into the outbox, events to the log.
@@ -61,14 +64,23 @@ impl Local {
     }
 }
 
-/// The served application, with the local-only routes.
+/// The served application, with the local-only routes and the web console.
 pub fn app(state: AppState, config: &ApiConfig, local: &Local) -> Router {
     let (outbox, hub) = (local.outbox.clone(), local.hub.clone());
+    let secret = config.auth.hs256_secret.clone().unwrap_or_default();
     let local_routes = Router::new()
         .route("/local/outbox", get(move || show_outbox(outbox.clone())))
         .route("/local/jobs/{name}", post(run_job))
+        .route("/local/sign-in", get(move |state| sign_in(state, secret.clone())))
+        .route("/config.json", get(console::runtime_config))
         .route("/ws", get(move |state, query, upgrade| live::websocket(state, query, upgrade, hub.clone())));
-    shared::http::app::api(routes().merge(local_routes), state, &config.cors_allowed_origins)
+    let dist = local.console_dist.clone();
+    shared::http::app::api_with_fallback(
+        routes().merge(local_routes),
+        state,
+        &config.cors_allowed_origins,
+        move |request| console::serve(dist.clone(), request),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +147,84 @@ pub type Feed = tokio::sync::broadcast::Receiver<shared::store::memory::Workflow
 
 pub const DEMO_TENANT: &str = "demo";
 
+/// A person the console can sign in as locally.
+struct DemoUser {
+    id: &'static str,
+    email: &'static str,
+    name: &'static str,
+    role: Role,
+    team: Option<&'static str>,
+}
+
+/// The demo tenant's people, one of each role: the manager leads the design team (the seeded
+/// onboarding of Maria Lopez is theirs) and the user is the IT engineer receiving the ThinkPad.
+const DEMO_USERS: [DemoUser; 3] = [
+    DemoUser { id: "demo-admin", email: "admin@demo.example", name: "Alex Admin", role: Role::Admin, team: None },
+    DemoUser {
+        id: "demo-manager",
+        email: "sam.taylor@demo.example",
+        name: "Sam Taylor",
+        role: Role::Manager,
+        team: Some("design"),
+    },
+    DemoUser { id: "demo-user", email: "priya.nair@demo.example", name: "Priya Nair", role: Role::User, team: None },
+];
+
+/// How long a local sign-in lasts.
+const SIGN_IN_HOURS: i64 = 12;
+
+fn demo_token(user: &DemoUser, jwt_secret: &str, expires: DateTime<Utc>) -> String {
+    let claims = Claims {
+        sub: user.id.to_owned(),
+        email: Some(user.email.to_owned()),
+        tenant: Some(DEMO_TENANT.to_owned()),
+        role: user.role,
+        team: user.team.map(str::to_owned),
+        exp: expires.timestamp().unsigned_abs(),
+        iss: None,
+        aud: None,
+    };
+    sign_hs256(jwt_secret.as_bytes(), &claims)
+}
+
+#[derive(Debug, serde::Serialize)]
+struct SignInChoice {
+    id: &'static str,
+    tenant_id: &'static str,
+    email: &'static str,
+    name: &'static str,
+    role: Role,
+    team: Option<&'static str>,
+    /// A fresh token for this person, valid for [`SIGN_IN_HOURS`].
+    token: String,
+}
+
+/// `GET /local/sign-in` (contract §11, local only): the people the console may sign in as, each
+/// with a ready token. Empty when the demo tenant was not seeded.
+async fn sign_in(
+    State(state): State<AppState>,
+    jwt_secret: String,
+) -> Result<axum::Json<Data<Vec<SignInChoice>>>, AppError> {
+    let tenant_id = TenantId::parse(DEMO_TENANT).expect("a valid tenant id");
+    if state.store.get_tenant(&tenant_id).await?.is_none() {
+        return Ok(data(Vec::new()));
+    }
+    let expires = state.clock.now() + chrono::Duration::hours(SIGN_IN_HOURS);
+    let choices = DEMO_USERS
+        .iter()
+        .map(|user| SignInChoice {
+            id: user.id,
+            tenant_id: DEMO_TENANT,
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            team: user.team,
+            token: demo_token(user, &jwt_secret, expires),
+        })
+        .collect();
+    Ok(data(choices))
+}
+
 /// Creates the demo tenant with a few workflows unless it exists, and returns a 30-day admin
 /// token for it.
 pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -> Result<String, StoreError> {
@@ -154,17 +244,7 @@ pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -
         store.create_tenant(&tenant, &audit).await?;
         seed_directory_and_workflows(store, &tenant, now).await?;
     }
-    let claims = Claims {
-        sub: "demo-admin".to_owned(),
-        email: Some("admin@demo.example".to_owned()),
-        tenant: Some(DEMO_TENANT.to_owned()),
-        role: Role::Admin,
-        team: None,
-        exp: (now + chrono::Duration::days(30)).timestamp().unsigned_abs(),
-        iss: None,
-        aud: None,
-    };
-    Ok(sign_hs256(jwt_secret.as_bytes(), &claims))
+    Ok(demo_token(&DEMO_USERS[0], jwt_secret, now + chrono::Duration::days(30)))
 }
 
 /// A few realistic people, devices and workflows about them.
@@ -231,18 +311,30 @@ async fn seed_directory_and_workflows(
         assets.push(asset);
     }
     let samples = [
-        ("incoming_hardware", "Receive ThinkPad X1 for Jonas Weber", Some(&employees[3]), Some(&assets[2])),
-        ("new_employee", "Onboard Maria Lopez (Design)", Some(&employees[0]), None),
-        ("equipment_return", "Collect equipment from Tom Becker", Some(&employees[1]), Some(&assets[0])),
+        (
+            "incoming_hardware",
+            "Receive ThinkPad X1 for Jonas Weber",
+            Some(&employees[3]),
+            Some(&assets[2]),
+            DEMO_USERS[2].email,
+        ),
+        ("new_employee", "Onboard Maria Lopez (Design)", Some(&employees[0]), None, tenant.it_email.as_str()),
+        (
+            "equipment_return",
+            "Collect equipment from Tom Becker",
+            Some(&employees[1]),
+            Some(&assets[0]),
+            tenant.it_email.as_str(),
+        ),
     ];
-    for (key, title, employee, asset) in samples {
+    for (key, title, employee, asset, assignee) in samples {
         let template = Template::find(key).expect("a built-in template");
         let mut draft = WorkflowDraft::from_template(template, TriggeredBy::Template);
         draft.title = title.to_owned();
         draft.team = employee.and_then(|employee| employee.team.clone());
         draft.employee_id = employee.map(|employee| employee.id);
         draft.asset_id = asset.map(|asset| asset.id);
-        draft.assigned_to = Some(tenant.it_email.clone());
+        draft.assigned_to = Some(Email::parse(assignee).expect("valid"));
         draft.scheduled_start = today.checked_add_days(Days::new(1));
         if key == "equipment_return" {
             draft.metadata.insert("asset_ids".to_owned(), serde_json::json!([assets[1].id]));

@@ -12,6 +12,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = ApiConfig::local_from_env()?;
     let (store, feed) = assetronics_local::store_from_env().await?;
     let clock = Arc::new(SystemClock);
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+    let address = listener.local_addr()?;
     if std::env::var("SEED").as_deref() != Ok("0") {
         let token = assetronics_local::seed_demo(
             store.as_ref(),
@@ -23,11 +26,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "Demo tenant `{}` ready. Admin token (30 days):\n\nexport TOKEN={token}\n",
             assetronics_local::DEMO_TENANT
         );
-        println!("Try: curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:3000/api/v1/workflows\n");
+        println!("Try: curl -H \"Authorization: Bearer $TOKEN\" http://{address}/api/v1/workflows\n");
     }
-    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_owned());
-    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
+    println!("Console: http://{address}/   API: http://{address}/api/v1");
+    tracing::info!("listening on http://{address}");
     let local = assetronics_local::Local::new(clock.clone());
     if let Some(feed) = feed {
         assetronics_local::live::spawn_feed(feed, store.clone(), local.hub.clone());

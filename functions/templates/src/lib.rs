@@ -2,8 +2,8 @@
 //! answers without authentication (health and the OpenAPI document).
 
 use axum::extract::Path;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use shared::domain::template::{StepTemplate, Template};
 use shared::domain::workflow::{Priority, WorkflowType};
 use shared::http::extract::TenantCaller;
-use shared::http::response::{Data, ListData, data, whole_list};
+use shared::http::response::{Data, ListData, revalidated, versioned, whole_list};
 use shared::http::{AppError, AppState};
 use utoipa::{OpenApi, ToSchema};
 
@@ -92,22 +92,26 @@ async fn openapi_json() -> impl IntoResponse {
 }
 
 #[utoipa::path(get, path = "/api/v1/workflows/templates", tag = "templates", security(("bearer" = [])),
+    params(("If-None-Match" = Option<String>, Header, description = "The `ETag` of a list the browser holds: 304 when it is still current")),
     responses(
-        (status = 200, description = "The built-in templates", body = ListData<TemplateView>),
+        (status = 200, description = "The built-in templates. `ETag` (per tenant, changes with any template) and `Cache-Control: private, no-cache`", body = ListData<TemplateView>),
+        (status = 304, description = "The list named by `If-None-Match` is still current"),
         (status = 401, description = "No valid credentials", body = shared::http::error::Problem, content_type = "application/problem+json"),
     ))]
-async fn list_templates(_caller: TenantCaller) -> Json<ListData<TemplateView>> {
-    whole_list(Template::all().iter().map(TemplateView::from).collect())
+async fn list_templates(_caller: TenantCaller, headers: HeaderMap) -> Response {
+    let Json(list) = whole_list(Template::all().iter().map(TemplateView::from).collect());
+    revalidated(&list, headers.get(header::IF_NONE_MATCH))
 }
 
 #[utoipa::path(get, path = "/api/v1/workflows/templates/{key}", tag = "templates", security(("bearer" = [])),
     params(("key" = String, Path, description = "Template key, like `new_employee`")),
     responses(
-        (status = 200, description = "One template", body = Data<TemplateView>),
+        (status = 200, description = "One template; `ETag` is its version", body = Data<TemplateView>),
         (status = 401, description = "No valid credentials", body = shared::http::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such template", body = shared::http::error::Problem, content_type = "application/problem+json"),
     ))]
-async fn get_template(_caller: TenantCaller, Path(key): Path<String>) -> Result<Json<Data<TemplateView>>, AppError> {
+async fn get_template(_caller: TenantCaller, Path(key): Path<String>) -> Result<Response, AppError> {
     let template = Template::find(&key).ok_or_else(|| AppError::NotFound(format!("no template with key {key}")))?;
-    Ok(data(TemplateView::from(template)))
+    // Built-in templates never change: each is version 1 (contract §10).
+    Ok(versioned(TemplateView::from(template), 1, None))
 }

@@ -339,7 +339,7 @@ struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/workflows", tag = "workflows", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, description = "Newest first", body = ListData<Workflow>), Problems))]
+    responses((status = 200, description = "Newest first, each workflow without its `steps` (the detail route has them)", body = ListData<Workflow>), Problems))]
 async fn list_workflows(
     State(state): State<AppState>,
     session: TenantCaller,
@@ -365,7 +365,7 @@ async fn list_workflows(
     let request =
         WorkflowQuery { scope: session.caller.scope(), filter, after: paging.after, limit: paging.limit, today };
     let found = state.store.list_workflows(tenant, &request).await?;
-    Ok(paging.respond(&state, found, |workflow| workflow))
+    Ok(paging.respond(&state, found, Workflow::into_list_form))
 }
 
 #[utoipa::path(get, path = "/api/v1/workflows/{id}", tag = "workflows", security(("bearer" = [])),

@@ -19,13 +19,13 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-fn current_step(workflow: &Workflow) -> String {
-    match workflow.current_step {
-        0 => "not started".to_owned(),
-        n => {
-            let name = workflow.steps.get(n as usize - 1).map_or("", |step| step.name.as_str());
-            format!("step {n} of {}: {name}", workflow.total_steps)
-        }
+/// Where the workflow stands, in words: `current_step` counts the steps done (contract §3).
+fn progress(workflow: &Workflow) -> String {
+    let total = workflow.total_steps;
+    match (workflow.status, workflow.active_step()) {
+        (_, Some(step)) => format!("step {} of {total}: {} ({} done)", step.order, step.name, workflow.current_step),
+        (super::workflow::WorkflowStatus::Pending, None) => "not started".to_owned(),
+        (_, None) => format!("{} of {total} steps done", workflow.current_step),
     }
 }
 
@@ -42,7 +42,7 @@ fn email(
     frontend_url: &str,
 ) -> OutgoingEmail {
     let link = link(frontend_url, workflow);
-    let step = current_step(workflow);
+    let step = progress(workflow);
     let text = format!(
         "{intro}\n\n{}\nDue: {}\nPriority: {:?}\nProgress: {step}\n\nOpen it: {link}\n",
         workflow.title, workflow.due_date, workflow.priority

@@ -118,10 +118,14 @@ pub struct Workflow {
     pub workflow_type: WorkflowType,
     pub status: WorkflowStatus,
     pub priority: Priority,
-    /// 0 before the start; then the 1-based order of the step being worked on
-    /// (`total_steps` once the last one is done).
+    /// The number of steps done (contract §3): 0 while pending and right after the start; while
+    /// in progress the active step is `steps[current_step]`; `total_steps` once every step is done.
     pub current_step: u32,
     pub total_steps: u32,
+    /// In single-workflow responses only: lists leave the steps out (contract §3, the seed's
+    /// lazy-loaded steps). A stored workflow always has 1 to 50 steps, so an empty list here
+    /// means "not loaded", never "no steps".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<Step>,
     pub due_date: NaiveDate,
     pub scheduled_start: Option<NaiveDate>,
@@ -339,19 +343,33 @@ impl Workflow {
         self.status.is_open() && self.due_date < today
     }
 
-    /// pending → in_progress, at step 1.
+    /// The form lists show: everything but the steps.
+    pub fn into_list_form(mut self) -> Self {
+        self.steps = Vec::new();
+        self
+    }
+
+    /// The step being worked on: in progress and not every step done.
+    pub fn active_step(&self) -> Option<&Step> {
+        if self.status != WorkflowStatus::InProgress {
+            return None;
+        }
+        self.steps.get(self.current_step as usize)
+    }
+
+    /// pending → in_progress with no step done yet; step 1 becomes active.
     pub fn start(&mut self, now: DateTime<Utc>) -> Result<(), TransitionError> {
         self.require(WorkflowStatus::Pending, "start")?;
         self.status = WorkflowStatus::InProgress;
         self.started_at = Some(now);
-        self.current_step = 1;
+        self.current_step = 0;
         self.steps[0].started_at = Some(now);
         self.touch(now);
         Ok(())
     }
 
-    /// Completes the current step and starts the next one. After the last step
-    /// `current_step` stays at `total_steps`.
+    /// Completes the active step, counts it done and starts the next one. After the last step
+    /// `current_step` equals `total_steps` and nothing is left to advance.
     pub fn advance(
         &mut self,
         expected_step: Option<u32>,
@@ -364,17 +382,16 @@ impl Workflow {
         {
             return Err(TransitionError::StepMismatch { expected, actual: self.current_step });
         }
-        let index = self.current_step as usize - 1;
-        if self.steps[index].completed {
+        let index = self.current_step as usize;
+        let Some(step) = self.steps.get_mut(index) else {
             return Err(TransitionError::NoStepLeft);
-        }
-        let step = &mut self.steps[index];
+        };
         step.completed = true;
         step.completed_at = Some(now);
         step.completed_by = Some(actor.to_owned());
+        self.current_step += 1;
         if let Some(next) = self.steps.get_mut(index + 1) {
             next.started_at = Some(now);
-            self.current_step += 1;
         }
         self.touch(now);
         Ok(())
@@ -608,7 +625,8 @@ mod tests {
         let mut workflow = workflow(3);
         workflow.start(later(1)).unwrap();
         assert_eq!(workflow.status, WorkflowStatus::InProgress);
-        assert_eq!(workflow.current_step, 1);
+        assert_eq!(workflow.current_step, 0, "no step is done yet");
+        assert_eq!(workflow.active_step().map(|step| step.order), Some(1));
         assert_eq!(workflow.started_at, Some(later(1)));
         assert_eq!(workflow.steps[0].started_at, Some(later(1)));
         assert_eq!(workflow.version, 2);
@@ -618,8 +636,9 @@ mod tests {
     #[test]
     fn advance_completes_the_current_step_and_starts_the_next() {
         let mut workflow = in_progress(3);
-        workflow.advance(Some(1), "ana@acme.test", later(2)).unwrap();
-        assert_eq!(workflow.current_step, 2);
+        workflow.advance(Some(0), "ana@acme.test", later(2)).unwrap();
+        assert_eq!(workflow.current_step, 1);
+        assert_eq!(workflow.active_step().map(|step| step.order), Some(2));
         assert!(workflow.steps[0].completed);
         assert_eq!(workflow.steps[0].completed_at, Some(later(2)));
         assert_eq!(workflow.steps[0].completed_by.as_deref(), Some("ana@acme.test"));
@@ -628,11 +647,14 @@ mod tests {
     }
 
     #[test]
-    fn after_the_last_step_the_workflow_stays_on_it_and_cannot_advance() {
+    fn the_last_step_open_and_every_step_done_never_look_alike() {
         let mut workflow = in_progress(2);
         workflow.advance(None, "a", later(1)).unwrap();
-        workflow.advance(None, "a", later(2)).unwrap();
-        assert_eq!(workflow.current_step, 2);
+        assert_eq!(workflow.current_step, 1, "the last step is still open");
+        assert_eq!(workflow.complete(later(1)), Err(TransitionError::StepsRemaining { remaining: 1, total: 2 }));
+        workflow.advance(Some(1), "a", later(2)).unwrap();
+        assert_eq!(workflow.current_step, 2, "every step is done");
+        assert_eq!(workflow.active_step(), None);
         assert!(workflow.steps.iter().all(|step| step.completed));
         let before = workflow.clone();
         assert_eq!(workflow.advance(None, "a", later(3)), Err(TransitionError::NoStepLeft));
@@ -644,8 +666,8 @@ mod tests {
         let mut workflow = in_progress(3);
         let before = workflow.clone();
         assert_eq!(
-            workflow.advance(Some(2), "a", later(1)),
-            Err(TransitionError::StepMismatch { expected: 2, actual: 1 })
+            workflow.advance(Some(1), "a", later(1)),
+            Err(TransitionError::StepMismatch { expected: 1, actual: 0 })
         );
         assert_eq!(workflow, before);
     }

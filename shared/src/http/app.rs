@@ -17,10 +17,28 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// `routes` with the layers and fallbacks every deployment of the API has.
 pub fn api(routes: Router<AppState>, state: AppState, cors_allowed_origins: &[String]) -> Router {
+    api_with_fallback(routes, state, cors_allowed_origins, |_request: Request| async {
+        AppError::NotFound("no such route".to_owned())
+    })
+}
+
+/// [`api`] whose unknown routes go to `fallback` (the local server's web console) instead of
+/// a plain 404.
+pub fn api_with_fallback<F, Fut, R>(
+    routes: Router<AppState>,
+    state: AppState,
+    cors_allowed_origins: &[String],
+    fallback: F,
+) -> Router
+where
+    F: Fn(Request) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = R> + Send + 'static,
+    R: axum::response::IntoResponse + 'static,
+{
     routes
         // Only matched routes read bodies, so an unknown route stays 404 whatever its size.
         .route_layer(middleware::from_fn(limit_body))
-        .fallback(|| async { AppError::NotFound("no such route".to_owned()) })
+        .fallback(fallback)
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(cors(cors_allowed_origins))
         .layer(middleware::from_fn(request_span))

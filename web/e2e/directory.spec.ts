@@ -1,0 +1,59 @@
+import { expect, signIn, test } from './fixtures'
+
+test.describe('directory', () => {
+  test('add and edit an employee, see their workflows', async ({ page }) => {
+    await signIn(page, 'admin')
+    await page.goto('/employees')
+    await page.getByRole('button', { name: 'Add employee' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Add employee' })
+    const email = `e2e.${Date.now()}@demo.example`
+    await dialog.getByRole('button', { name: 'Add employee' }).click()
+    await expect(dialog.getByText('Enter a work email address.')).toBeVisible()
+    await dialog.getByLabel('First name').fill('Lena')
+    await dialog.getByLabel('Last name').fill('Fischer')
+    await dialog.getByLabel('Work email').fill(email)
+    await dialog.getByLabel('Team').fill('finance')
+    await dialog.getByRole('button', { name: 'Add employee' }).click()
+    await expect(page.getByRole('heading', { name: 'Lena Fischer' })).toBeVisible()
+    await expect(page.getByTestId('linked-workflows').or(page.getByText('No workflows'))).toBeVisible()
+
+    await page.getByRole('button', { name: 'Edit' }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit employee' })
+    await edit.getByLabel('Job title').fill('Controller')
+    await edit.getByRole('button', { name: 'Save changes' }).click()
+    await expect(page.getByText('Controller').first()).toBeVisible()
+
+    // A duplicate email is refused by the API, on the email field.
+    await page.goto('/employees')
+    await page.getByRole('button', { name: 'Add employee' }).click()
+    const dup = page.getByRole('dialog', { name: 'Add employee' })
+    await dup.getByLabel('First name').fill('Lena')
+    await dup.getByLabel('Last name').fill('Again')
+    await dup.getByLabel('Work email').fill(email)
+    await dup.getByRole('button', { name: 'Add employee' }).click()
+    await expect(dup.getByRole('alert').first()).toBeVisible()
+  })
+
+  test('add an asset assigned to someone; filter the list', async ({ page }) => {
+    await signIn(page, 'manager')
+    await page.goto('/assets')
+    await page.getByRole('button', { name: 'Add asset' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Add asset' })
+    const tag = `E2E-${Date.now().toString(36).toUpperCase()}`
+    await dialog.getByLabel('Asset tag').fill(tag)
+    await dialog.getByLabel('Name').fill('Logitech MX Keys')
+    await dialog.getByLabel('Category').selectOption('peripheral')
+    await dialog.getByRole('combobox', { name: 'Assigned to' }).fill('jonas')
+    await dialog.getByRole('option', { name: /Jonas Weber/ }).click()
+    await dialog.getByRole('button', { name: 'Add asset' }).click()
+    await expect(page.getByRole('heading', { name: 'Logitech MX Keys' })).toBeVisible()
+    await expect(page.getByRole('link', { name: 'Jonas Weber' })).toBeVisible()
+    await expect(page.getByText('Assigned', { exact: true })).toBeVisible()
+
+    await page.goto('/assets')
+    await page.getByLabel('Category').selectOption('peripheral')
+    await expect(page).toHaveURL(/category=peripheral/)
+    await expect(page.getByRole('link', { name: 'Logitech MX Keys' }).first()).toBeVisible()
+    await expect(page.getByRole('link', { name: /MacBook Pro/ })).toHaveCount(0)
+  })
+})

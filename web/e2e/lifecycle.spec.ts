@@ -1,0 +1,83 @@
+import { expect, signIn, test, uniqueTitle, type WorkflowLike } from './fixtures'
+
+test.describe('workflow lifecycle', () => {
+  test('walk one to completion, with the history of every step', async ({ page, adminApi }) => {
+    const title = uniqueTitle('E2E walk')
+    const created = await adminApi.createFromTemplate('emergency_replacement', { title })
+    await signIn(page, 'admin')
+    await page.goto(`/workflows/${created.id}`)
+    await expect(page.getByTestId('workflow-title')).toHaveText(title)
+    await expect(page.getByTestId('status')).toHaveText('Pending')
+    await expect(page.getByRole('button', { name: /Complete step/ })).toHaveCount(0)
+
+    await page.getByRole('button', { name: 'Start workflow' }).click()
+    await expect(page.getByTestId('status')).toHaveText('In progress')
+    const steps = page.getByTestId('step')
+    await expect(steps.nth(0)).toHaveAttribute('data-state', 'active')
+    await expect(page.getByRole('button', { name: 'Complete workflow' })).toHaveCount(0)
+
+    for (let done = 0; done < created.total_steps; done++) {
+      const advance = page.getByTestId('advance')
+      await expect(advance).toContainText(`Complete step ${done + 1}`)
+      await advance.click()
+      await expect(steps.nth(done)).toHaveAttribute('data-state', 'done')
+      await expect(steps.nth(done)).toContainText('Done by')
+      if (done + 1 < created.total_steps) await expect(steps.nth(done + 1)).toHaveAttribute('data-state', 'active')
+    }
+    await expect(page.getByTestId('advance')).toHaveCount(0)
+    await expect(page.getByText('Every step is done.')).toBeVisible()
+    await page.getByRole('button', { name: 'Complete workflow' }).click()
+    await expect(page.getByTestId('status')).toHaveText('Completed')
+    await expect(page.getByRole('button', { name: 'Cancel workflow' })).toHaveCount(0)
+    await expect(page.getByRole('button', { name: 'Edit' })).toHaveCount(0)
+
+    const history = page.getByTestId('history')
+    await expect(history.getByText('Completed', { exact: true })).toBeVisible()
+    await expect(history.getByText('Started', { exact: true })).toBeVisible()
+    await expect(history.getByText('Created', { exact: true })).toBeVisible()
+
+    const fresh = await adminApi.get<WorkflowLike>(`/api/v1/workflows/${created.id}`)
+    expect(fresh.status).toBe('completed')
+    expect(fresh.current_step).toBe(created.total_steps)
+  })
+
+  test('cancel needs a reason, checked before sending', async ({ page, adminApi }) => {
+    const created = await adminApi.createFromTemplate('new_employee', { title: uniqueTitle('E2E cancel') })
+    await signIn(page, 'admin')
+    await page.goto(`/workflows/${created.id}`)
+    await page.getByRole('button', { name: 'Cancel workflow' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Cancel this workflow?' })
+    let sent = false
+    page.on('request', (r) => r.url().endsWith('/cancel') && (sent = true))
+    await dialog.getByLabel('Reason').fill('   ')
+    await dialog.getByRole('button', { name: 'Cancel workflow' }).click()
+    await expect(dialog.getByText('Please say why this workflow is cancelled.')).toBeVisible()
+    expect(sent).toBe(false)
+
+    await dialog.getByLabel('Reason').fill('The hire withdrew their acceptance')
+    await dialog.getByRole('button', { name: 'Cancel workflow' }).click()
+    await expect(dialog).toBeHidden()
+    await expect(page.getByTestId('status')).toHaveText('Cancelled')
+    await expect(page.getByTestId('cancel-reason')).toContainText('The hire withdrew their acceptance')
+    await expect(page.getByRole('button', { name: 'Start workflow' })).toHaveCount(0)
+  })
+
+  test('edit sends If-Match and shows the change', async ({ page, adminApi }) => {
+    const created = await adminApi.createFromTemplate('incoming_hardware', { title: uniqueTitle('E2E edit') })
+    await signIn(page, 'admin')
+    await page.goto(`/workflows/${created.id}`)
+    await page.getByRole('button', { name: 'Edit' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Edit workflow' })
+    const renamed = uniqueTitle('E2E edited')
+    await dialog.getByLabel('Title').fill(renamed)
+    await dialog.getByLabel('Priority').selectOption('low')
+    const patch = page.waitForRequest((r) => r.method() === 'PATCH')
+    await dialog.getByRole('button', { name: 'Save changes' }).click()
+    const request = await patch
+    expect(request.headers()['if-match']).toBe(`"${created.version}"`)
+    expect(request.postDataJSON()).toEqual({ title: renamed, priority: 'low' })
+    await expect(dialog).toBeHidden()
+    await expect(page.getByTestId('workflow-title')).toHaveText(renamed)
+    await expect(page.getByTestId('history').getByText('Edited')).toBeVisible()
+  })
+})
