@@ -26,12 +26,17 @@ test.describe('sign-in', () => {
   test('signs in as the user: no creating, no settings', async ({ page, users }) => {
     await signIn(page, 'user')
     await expect(page.getByTestId('user-name')).toHaveText(users.user.name)
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' })).toHaveCount(0)
+    await expect(
+      page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }),
+    ).toHaveCount(0)
     await expect(page.getByRole('heading', { name: 'Workflows' })).toBeVisible()
     await expect(page.getByRole('button', { name: 'New workflow' })).toHaveCount(0)
   })
 
-  test('a deep link signed out goes through sign-in and back; sign out ends the session', async ({ page, adminApi }) => {
+  test('a deep link signed out goes through sign-in and back; sign out ends the session', async ({
+    page,
+    adminApi,
+  }) => {
     const [first] = await adminApi.get<{ id: string }[]>('/api/v1/workflows?limit=1')
     await page.goto(`/workflows/${first!.id}`)
     await expect(page).toHaveURL(/\/sign-in\?redirect=/)

@@ -4,7 +4,13 @@ const TEMPLATES = [
   { key: 'incoming_hardware', title: 'Incoming Hardware', steps: 8, employee: false, asset: true },
   { key: 'new_employee', title: 'New Employee', steps: 9, employee: true, asset: false },
   { key: 'equipment_return', title: 'Equipment Return', steps: 6, employee: true, asset: true },
-  { key: 'emergency_replacement', title: 'Emergency Replacement', steps: 5, employee: true, asset: true },
+  {
+    key: 'emergency_replacement',
+    title: 'Emergency Replacement',
+    steps: 5,
+    employee: true,
+    asset: true,
+  },
 ]
 
 test.describe('create a workflow', () => {
@@ -19,7 +25,9 @@ test.describe('create a workflow', () => {
       await expect(dialog).toBeVisible()
       await dialog.locator('label.choice', { hasText: templateTitle }).click()
       // The preview lists the template's steps.
-      await expect(dialog.getByRole('heading', { name: new RegExp(`${template.steps} steps in`) })).toBeVisible()
+      await expect(
+        dialog.getByRole('heading', { name: new RegExp(`${template.steps} steps in`) }),
+      ).toBeVisible()
       await dialog.getByRole('button', { name: 'Continue' }).click()
 
       const title = uniqueTitle(`E2E ${template.key}`)
@@ -48,7 +56,8 @@ test.describe('create a workflow', () => {
       await expect(page.getByTestId('step')).toHaveCount(template.steps)
       await expect(page.getByTestId('assignee')).toHaveText('priya.nair@demo.example')
       await expect(page.getByText('Urgent').first()).toBeVisible()
-      if (template.employee) await expect(page.getByRole('link', { name: 'Maria Lopez' })).toBeVisible()
+      if (template.employee)
+        await expect(page.getByRole('link', { name: 'Maria Lopez' })).toBeVisible()
     })
   }
 
@@ -91,7 +100,8 @@ test.describe('create a workflow', () => {
     await expect(steps.nth(1).getByText('Recycling room, second floor.')).toBeVisible()
   })
 
-  test('the API’s field errors land on the form fields', async ({ page }) => {
+  test('the API’s field errors land on the form fields', async ({ page, allowConsole }) => {
+    allowConsole.push(/status of 422/)
     await signIn(page, 'admin')
     await page.getByRole('button', { name: 'New workflow' }).click()
     const dialog = page.getByRole('dialog')

@@ -15,7 +15,9 @@ test.describe('directory', () => {
     await dialog.getByLabel('Team').fill('finance')
     await dialog.getByRole('button', { name: 'Add employee' }).click()
     await expect(page.getByRole('heading', { name: 'Lena Fischer' })).toBeVisible()
-    await expect(page.getByTestId('linked-workflows').or(page.getByText('No workflows'))).toBeVisible()
+    await expect(
+      page.getByTestId('linked-workflows').or(page.getByText('No workflows')),
+    ).toBeVisible()
 
     await page.getByRole('button', { name: 'Edit' }).click()
     const edit = page.getByRole('dialog', { name: 'Edit employee' })

@@ -37,7 +37,9 @@ export class Api {
       headers: this.headers(),
       ...(body === undefined ? {} : { data: body }),
     })
-    expect(expected, `POST ${path}: ${response.status()} ${await response.text()}`).toContain(response.status())
+    expect(expected, `POST ${path}: ${response.status()} ${await response.text()}`).toContain(
+      response.status(),
+    )
     return ((await response.json()) as { data: T }).data
   }
 
@@ -49,7 +51,10 @@ export class Api {
 
   /** Creates a workflow from a template; unique titles keep parallel tests apart. */
   createFromTemplate(templateKey: string, fields: Record<string, unknown> = {}) {
-    return this.post<WorkflowLike>('/api/v1/workflows/from-template', { template_key: templateKey, ...fields })
+    return this.post<WorkflowLike>('/api/v1/workflows/from-template', {
+      template_key: templateKey,
+      ...fields,
+    })
   }
 }
 
@@ -79,7 +84,10 @@ export async function signIn(page: Page, role: Role): Promise<void> {
   await page.goto('/sign-in')
   await page.locator(`button.user[data-role="${role}"]`).click()
   await expect(page).toHaveURL(/\/workflows/)
-  await expect(page.locator('[data-testid="live-badge"]:visible')).toHaveAttribute('data-status', 'live')
+  await expect(page.locator('[data-testid="live-badge"]:visible')).toHaveAttribute(
+    'data-status',
+    'live',
+  )
 }
 
 /** Runs axe-core on the page; fails on serious or critical violations. */
@@ -88,9 +96,22 @@ export async function expectAccessible(page: Page, context = ''): Promise<void> 
   const violations = await page.evaluate(async () => {
     // @ts-expect-error injected by the script tag
     const result = await window.axe.run(document, { resultTypes: ['violations'] })
-    return (result.violations as { id: string; impact: string; help: string; nodes: { target: string[] }[] }[])
+    return (
+      result.violations as {
+        id: string
+        impact: string
+        help: string
+        nodes: { target: string[] }[]
+      }[]
+    )
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`)
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 4)
+            .join(', ')}`,
+      )
   })
   expect(violations, `axe ${context}`).toEqual([])
 }
@@ -99,7 +120,8 @@ interface Fixtures {
   users: Record<Role, DemoUser>
   adminApi: Api
   apiAs: (role: Role) => Api
-  consoleErrors: string[]
+  /** Console messages a test expects (a handled 404, say); anything else fails the test. */
+  allowConsole: RegExp[]
 }
 
 export const test = base.extend<Fixtures>({
@@ -115,14 +137,22 @@ export const test = base.extend<Fixtures>({
     await use((role) => new Api(request, users[role]))
   },
   // Every test fails on a console error or an uncaught exception in the page.
-  consoleErrors: [
+  allowConsole: [
     async ({ page }, use) => {
+      const allowed: RegExp[] = []
       const errors: string[] = []
       page.on('console', (message) => {
-        if (message.type() === 'error' && !expectedError(message.text())) errors.push(message.text())
+        const text = message.text()
+        if (
+          message.type() === 'error' &&
+          !expectedError(text) &&
+          !allowed.some((re) => re.test(text))
+        ) {
+          errors.push(text)
+        }
       })
       page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`))
-      await use(errors)
+      await use(allowed)
       expect(errors, 'console errors').toEqual([])
     },
     { auto: true },

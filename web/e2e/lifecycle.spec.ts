@@ -22,7 +22,8 @@ test.describe('workflow lifecycle', () => {
       await advance.click()
       await expect(steps.nth(done)).toHaveAttribute('data-state', 'done')
       await expect(steps.nth(done)).toContainText('Done by')
-      if (done + 1 < created.total_steps) await expect(steps.nth(done + 1)).toHaveAttribute('data-state', 'active')
+      if (done + 1 < created.total_steps)
+        await expect(steps.nth(done + 1)).toHaveAttribute('data-state', 'active')
     }
     await expect(page.getByTestId('advance')).toHaveCount(0)
     await expect(page.getByText('Every step is done.')).toBeVisible()
@@ -42,7 +43,9 @@ test.describe('workflow lifecycle', () => {
   })
 
   test('cancel needs a reason, checked before sending', async ({ page, adminApi }) => {
-    const created = await adminApi.createFromTemplate('new_employee', { title: uniqueTitle('E2E cancel') })
+    const created = await adminApi.createFromTemplate('new_employee', {
+      title: uniqueTitle('E2E cancel'),
+    })
     await signIn(page, 'admin')
     await page.goto(`/workflows/${created.id}`)
     await page.getByRole('button', { name: 'Cancel workflow' }).click()
@@ -58,12 +61,16 @@ test.describe('workflow lifecycle', () => {
     await dialog.getByRole('button', { name: 'Cancel workflow' }).click()
     await expect(dialog).toBeHidden()
     await expect(page.getByTestId('status')).toHaveText('Cancelled')
-    await expect(page.getByTestId('cancel-reason')).toContainText('The hire withdrew their acceptance')
+    await expect(page.getByTestId('cancel-reason')).toContainText(
+      'The hire withdrew their acceptance',
+    )
     await expect(page.getByRole('button', { name: 'Start workflow' })).toHaveCount(0)
   })
 
   test('edit sends If-Match and shows the change', async ({ page, adminApi }) => {
-    const created = await adminApi.createFromTemplate('incoming_hardware', { title: uniqueTitle('E2E edit') })
+    const created = await adminApi.createFromTemplate('incoming_hardware', {
+      title: uniqueTitle('E2E edit'),
+    })
     await signIn(page, 'admin')
     await page.goto(`/workflows/${created.id}`)
     await page.getByRole('button', { name: 'Edit' }).click()
@@ -78,6 +85,6 @@ test.describe('workflow lifecycle', () => {
     expect(request.postDataJSON()).toEqual({ title: renamed, priority: 'low' })
     await expect(dialog).toBeHidden()
     await expect(page.getByTestId('workflow-title')).toHaveText(renamed)
-    await expect(page.getByTestId('history').getByText('Edited')).toBeVisible()
+    await expect(page.getByTestId('history').getByText('Edited', { exact: true })).toBeVisible()
   })
 })

@@ -1,7 +1,10 @@
 import { expect, signIn, test, uniqueTitle } from './fixtures'
 
 test.describe('live updates', () => {
-  test('a second browser sees the first one’s changes without reloading', async ({ page, browser }) => {
+  test('a second browser sees the first one’s changes without reloading', async ({
+    page,
+    browser,
+  }) => {
     const other = await browser.newContext()
     const watcher = await other.newPage()
     const watcherErrors: string[] = []

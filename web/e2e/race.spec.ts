@@ -1,4 +1,4 @@
-import { expect, signIn, test, uniqueTitle, type WorkflowLike } from './fixtures'
+import { expect, test, uniqueTitle, type WorkflowLike } from './fixtures'
 
 test.describe('lost races', () => {
   test.beforeEach(async ({ page }) => {
@@ -6,8 +6,13 @@ test.describe('lost races', () => {
     await page.routeWebSocket(/\/ws/, () => {})
   })
 
-  test('advancing a step someone else already completed shows the fresh state', async ({ page, adminApi }) => {
-    const created = await adminApi.createFromTemplate('equipment_return', { title: uniqueTitle('E2E race') })
+  test('advancing a step someone else already completed shows the fresh state', async ({
+    page,
+    adminApi,
+  }) => {
+    const created = await adminApi.createFromTemplate('equipment_return', {
+      title: uniqueTitle('E2E race'),
+    })
     await adminApi.post(`/api/v1/workflows/${created.id}/start`)
     await page.goto('/sign-in')
     await page.locator('button.user[data-role="admin"]').click()
@@ -25,8 +30,13 @@ test.describe('lost races', () => {
     expect(fresh.current_step).toBe(1)
   })
 
-  test('an edit after someone else’s edit gets 412 and shows their version', async ({ page, adminApi }) => {
-    const created = await adminApi.createFromTemplate('new_employee', { title: uniqueTitle('E2E race edit') })
+  test('an edit after someone else’s edit gets 412 and shows their version', async ({
+    page,
+    adminApi,
+  }) => {
+    const created = await adminApi.createFromTemplate('new_employee', {
+      title: uniqueTitle('E2E race edit'),
+    })
     await page.goto('/sign-in')
     await page.locator('button.user[data-role="admin"]').click()
     await page.goto(`/workflows/${created.id}`)

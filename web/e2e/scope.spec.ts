@@ -1,9 +1,21 @@
 import { expect, signIn, test, uniqueTitle, type WorkflowLike } from './fixtures'
 
 test.describe('role scope', () => {
-  test('a manager sees their team’s workflows and may act on them', async ({ page, adminApi, users }) => {
-    const mine = await adminApi.createFromTemplate('incoming_hardware', { title: uniqueTitle('E2E design'), team: 'design' })
-    const theirs = await adminApi.createFromTemplate('incoming_hardware', { title: uniqueTitle('E2E sales'), team: 'sales' })
+  test('a manager sees their team’s workflows and may act on them', async ({
+    page,
+    adminApi,
+    users,
+    allowConsole,
+  }) => {
+    allowConsole.push(/status of 404/)
+    const mine = await adminApi.createFromTemplate('incoming_hardware', {
+      title: uniqueTitle('E2E design'),
+      team: 'design',
+    })
+    const theirs = await adminApi.createFromTemplate('incoming_hardware', {
+      title: uniqueTitle('E2E sales'),
+      team: 'sales',
+    })
     await signIn(page, 'manager')
     await page.getByRole('searchbox', { name: 'Search workflows' }).fill('E2E')
     const cards = page.getByTestId('workflow-card')
@@ -30,23 +42,34 @@ test.describe('role scope', () => {
     await expect(page.getByRole('alert')).toContainText('Not found')
   })
 
-  test('a user sees only what is assigned to them, and may only advance and complete', async ({ page, adminApi, users }) => {
+  test('a user sees only what is assigned to them, and may only advance and complete', async ({
+    page,
+    adminApi,
+    users,
+  }) => {
     const assigned = await adminApi.createFromTemplate('emergency_replacement', {
       title: uniqueTitle('E2E for user'),
       assigned_to: users.user.email,
     })
-    const other = await adminApi.createFromTemplate('emergency_replacement', { title: uniqueTitle('E2E not user') })
+    const other = await adminApi.createFromTemplate('emergency_replacement', {
+      title: uniqueTitle('E2E not user'),
+    })
     await signIn(page, 'user')
     await expect(page.locator(`[data-id="${assigned.id}"]`)).toBeVisible()
     await expect(page.locator(`[data-id="${other.id}"]`)).toHaveCount(0)
-    const visibleIds = await page.getByTestId('workflow-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))
+    const visibleIds = await page
+      .getByTestId('workflow-card')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))
     const listed = await adminApi.get<WorkflowLike[]>('/api/v1/workflows?limit=100')
-    for (const id of visibleIds) expect(listed.find((x) => x.id === id)?.assigned_to).toBe(users.user.email)
+    for (const id of visibleIds)
+      expect(listed.find((x) => x.id === id)?.assigned_to).toBe(users.user.email)
 
     await page.locator(`[data-id="${assigned.id}"] a`).click()
     await expect(page.getByTestId('workflow-title')).toBeVisible()
     // Pending: nothing they may do yet.
-    await expect(page.getByRole('group', { name: 'Workflow actions' }).getByRole('button')).toHaveCount(0)
+    await expect(
+      page.getByRole('group', { name: 'Workflow actions' }).getByRole('button'),
+    ).toHaveCount(0)
     // Once an admin starts it, they may advance, live.
     await adminApi.post(`/api/v1/workflows/${assigned.id}/start`)
     await expect(page.getByTestId('advance')).toBeVisible()
