@@ -10,6 +10,7 @@ assetronics_tests::for_each_store!(api_cases:
     invalid_transitions_are_409_and_change_nothing,
     cancel_needs_a_reason,
     patch_changes_only_the_allowed_fields,
+    metadata_beyond_the_limits_is_refused_before_anything_is_written,
     if_match_guards_every_mutation,
     lists_page_filter_and_refuse_bad_cursors,
     archived_workflows_leave_lists_unless_asked_for,

@@ -29,6 +29,8 @@ fn claims() -> Claims {
         role: Role::Admin,
         team: None,
         exp: chrono::Utc::now().timestamp().unsigned_abs() + 600,
+        nbf: None,
+        iat: None,
         iss: Some("https://id.acme.example".into()),
         aud: Some("assetronics".into()),
     }

@@ -472,6 +472,8 @@ pub async fn credentials_and_tenants_are_checked(backend: Backend) {
             role: Role::Admin,
             team: None,
             exp: chrono::Utc::now().timestamp().unsigned_abs() + 60,
+            nbf: None,
+            iat: None,
             iss: None,
             aud: None,
         },
@@ -789,4 +791,59 @@ pub async fn stats_follow_a_scripted_history(backend: Backend) {
     assert_eq!(own.data()["counts_by_status"], json!({"pending": 0, "in_progress": 0, "completed": 0, "cancelled": 1}));
     assert_eq!(own.data()["overdue_rate"], 0.0);
     assert_eq!(own.data()["avg_completion_hours_by_type"], json!({}));
+}
+
+fn nested_metadata(levels: usize) -> Value {
+    (1..levels).fold(json!({"leaf": 1}), |inner, _| json!({ "a": inner }))
+}
+
+/// Contract §1: what a client may put in `metadata` is bounded the same way on both stores, before
+/// anything is written, so no stored workflow ever becomes unreadable (on DynamoDB, 64 levels of
+/// nesting used to be stored and then break every read of the tenant).
+pub async fn metadata_beyond_the_limits_is_refused_before_anything_is_written(backend: Backend) {
+    let app = app_with_tenants(backend).await;
+    let token = admin("acme");
+    let refused = [
+        ("64 levels", nested_metadata(64)),
+        ("9 levels", nested_metadata(9)),
+        ("900 KB", json!({ "blob": "x".repeat(900 * 1024) })),
+        ("1e300", json!({ "amount": 1e300 })),
+        ("1e-200", json!({ "list": [1, { "tiny": 1e-200 }] })),
+    ];
+    for (what, metadata) in &refused {
+        let response = create(&app, &token, json!({"template_key": "new_employee", "metadata": metadata})).await;
+        assert_problem(&response, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.body["errors"]["metadata"].is_array(), "{what}: {:?}", response.body);
+    }
+    assert_eq!(get(&app, &token, WORKFLOWS).await.data(), &json!([]), "nothing was stored");
+
+    let at_the_limits =
+        json!({ "deep": nested_metadata(7), "big": 9.99e125, "small": -1e-130, "text": "x".repeat(16_000) });
+    let created = create(&app, &token, json!({"template_key": "new_employee", "metadata": at_the_limits})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let id = created.data()["id"].as_str().unwrap().to_owned();
+    let path = format!("{WORKFLOWS}/{id}");
+    assert_eq!(get(&app, &token, &path).await.data()["metadata"], at_the_limits, "read back whole");
+
+    // A PATCH is judged on the merged object: each part fits, together they do not.
+    let grows =
+        app.request(Method::PATCH, &path, Some(&token), Some(json!({"metadata": {"more": "y".repeat(1000)}}))).await;
+    assert_problem(&grows, StatusCode::UNPROCESSABLE_ENTITY);
+    let deepens =
+        app.request(Method::PATCH, &path, Some(&token), Some(json!({"metadata": {"deep": nested_metadata(8)}}))).await;
+    assert_problem(&deepens, StatusCode::UNPROCESSABLE_ENTITY);
+    let huge_number = app.request(Method::PATCH, &path, Some(&token), Some(json!({"metadata": {"n": -1e200}}))).await;
+    assert_problem(&huge_number, StatusCode::UNPROCESSABLE_ENTITY);
+    let unchanged = get(&app, &token, &path).await;
+    assert_eq!((unchanged.data()["version"].clone(), unchanged.data()["metadata"].clone()), (json!(1), at_the_limits));
+    let shrinks = app
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&token),
+            Some(json!({"metadata": {"text": null, "more": "y".repeat(1000)}})),
+        )
+        .await;
+    assert_eq!(shrinks.status, StatusCode::OK, "{:?}", shrinks.body);
+    assert_eq!(get(&app, &token, WORKFLOWS).await.data().as_array().unwrap().len(), 1, "the tenant's list still reads");
 }

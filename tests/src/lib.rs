@@ -208,6 +208,8 @@ pub fn token(role: Role, tenant: Option<&str>, email: Option<&str>, team: Option
         role,
         team: team.map(str::to_owned),
         exp: Utc::now().timestamp().unsigned_abs() + 3600,
+        nbf: None,
+        iat: None,
         iss: None,
         aud: None,
     };

@@ -181,6 +181,8 @@ fn demo_token(user: &DemoUser, jwt_secret: &str, expires: DateTime<Utc>) -> Stri
         role: user.role,
         team: user.team.map(str::to_owned),
         exp: expires.timestamp().unsigned_abs(),
+        nbf: None,
+        iat: None,
         iss: None,
         aud: None,
     };

@@ -17,8 +17,8 @@ use shared::domain::stats::StatsScope;
 use shared::domain::template::Template;
 use shared::domain::validation::{Email, FieldErrors, Team, text_within};
 use shared::domain::workflow::{
-    CUSTOM_WORKFLOW_DAYS, Priority, StepDraft, TransitionError, TriggeredBy, Workflow, WorkflowDraft, WorkflowPatch,
-    WorkflowStatus, WorkflowType, check_client_metadata,
+    CUSTOM_WORKFLOW_DAYS, Priority, StepDraft, TriggeredBy, Workflow, WorkflowDraft, WorkflowPatch, WorkflowStatus,
+    WorkflowType, check_client_metadata,
 };
 use shared::http::extract::{ApiJson, ApiQuery, Authorized, IdPath, IfMatch, TenantCaller, Writers};
 use shared::http::openapi::Problems;
@@ -575,11 +575,11 @@ impl ChangeRequest {
     /// the role (403) and `If-Match` (412), apply the domain rule (409), then store it conditioned
     /// on the version it was read at, with its audit entry, in one atomic write (409 if another
     /// request won the race).
-    async fn apply(
+    async fn apply<E: Into<AppError>>(
         self,
         action: WorkflowAction,
         audit_action: &'static str,
-        rule: impl FnOnce(&mut Workflow, DateTime<Utc>) -> Result<bool, TransitionError>,
+        rule: impl FnOnce(&mut Workflow, DateTime<Utc>) -> Result<bool, E>,
     ) -> Result<Response, AppError> {
         let Self { state, session, raw_id, if_match } = self;
         let caller = &session.caller;
@@ -594,7 +594,7 @@ impl ChangeRequest {
         if_match.check(workflow.version)?;
         let before = workflow.clone();
         let now = state.clock.now();
-        if rule(&mut workflow, now)? {
+        if rule(&mut workflow, now).map_err(Into::into)? {
             if !caller.scope().includes(&workflow) {
                 return Err(AppError::Forbidden("the change would move the workflow out of your scope".to_owned()));
             }

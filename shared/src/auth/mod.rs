@@ -17,8 +17,12 @@ pub use jwks::JwksSource;
 use crate::adapters::http_client::HttpClient;
 use crate::domain::caller::Role;
 
-/// Seconds of clock skew tolerated on `exp`.
-const LEEWAY_SECONDS: u64 = 30;
+/// Seconds of clock skew tolerated on `exp`, `nbf` and `iat` (contract §2).
+const LEEWAY_SECONDS: u64 = 60;
+
+/// The longest token string accepted (contract §2): real tokens are a few hundred bytes to a few
+/// KB; anything longer is refused before it is parsed or remembered.
+pub const MAX_TOKEN_BYTES: usize = 8192;
 
 /// How long a verified token is taken on trust without checking it again. A new JWKS key set
 /// ends the trust at once (a retired key no longer verifies after the refresh that drops it).
@@ -39,6 +43,12 @@ pub struct Claims {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     pub exp: u64,
+    /// Not before: refused until then (with the leeway).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
+    /// Issued at: a token issued in the future (beyond the leeway) is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,11 +159,17 @@ impl TokenVerifier {
     }
 
     pub async fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(InvalidToken);
+        }
         let now = jsonwebtoken::get_current_timestamp();
         if let Some(claims) = self.recently_verified(token, now) {
             return Ok(claims);
         }
         let claims = self.check(token).await?;
+        if claims.iat.is_some_and(|issued| issued > now + LEEWAY_SECONDS) {
+            return Err(InvalidToken);
+        }
         self.remember(token, now, &claims);
         Ok(claims)
     }
@@ -204,6 +220,7 @@ impl TokenVerifier {
     fn validation(&self, algorithm: Algorithm) -> Validation {
         let mut validation = Validation::new(algorithm);
         validation.leeway = LEEWAY_SECONDS;
+        validation.validate_nbf = true;
         // A configured issuer or audience must be present in the token, not just match when present.
         let mut required = vec!["exp"];
         match &self.audience {
@@ -240,6 +257,8 @@ mod tests {
             role: Role::Admin,
             team: None,
             exp,
+            nbf: None,
+            iat: None,
             iss: None,
             aud: None,
         }
@@ -287,6 +306,38 @@ mod tests {
         let mut no_issuer = good;
         no_issuer.iss = None;
         assert!(verifier.verify(&sign_hs256(b"s", &no_issuer)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn nbf_and_iat_are_checked_with_a_minute_of_leeway() {
+        let verifier = TokenVerifier::hs256(b"s");
+        let now = jsonwebtoken::get_current_timestamp();
+        let verdict = |nbf: Option<u64>, iat: Option<u64>| {
+            let mut token = claims(now + 3600);
+            (token.nbf, token.iat) = (nbf, iat);
+            let token = sign_hs256(b"s", &token);
+            let verifier = &verifier;
+            async move { verifier.verify(&token).await.is_ok() }
+        };
+        assert!(!verdict(Some(now + 3600), None).await, "not valid for another hour");
+        assert!(verdict(Some(now + 30), None).await, "within the leeway");
+        assert!(verdict(Some(now - 10), Some(now - 10)).await);
+        assert!(!verdict(None, Some(now + 3600)).await, "issued an hour from now");
+        assert!(verdict(None, Some(now + 30)).await, "a clock 30 s ahead");
+    }
+
+    #[tokio::test]
+    async fn a_token_over_8_kib_is_refused_unread() {
+        let verifier = TokenVerifier::hs256(b"s");
+        let mut padded = claims(in_an_hour());
+        padded.sub = "u".repeat(6000);
+        let token = sign_hs256(b"s", &padded);
+        assert!(token.len() > MAX_TOKEN_BYTES);
+        assert_eq!(verifier.verify(&token).await, Err(InvalidToken));
+        padded.sub = "u".repeat(5000);
+        let token = sign_hs256(b"s", &padded);
+        assert!(token.len() <= MAX_TOKEN_BYTES);
+        assert!(verifier.verify(&token).await.is_ok());
     }
 
     #[tokio::test]

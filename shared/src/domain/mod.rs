@@ -9,6 +9,7 @@ pub mod events;
 pub mod hris;
 pub mod jobs;
 pub mod messages;
+pub mod metadata;
 pub mod realtime;
 pub mod secret;
 pub mod stats;

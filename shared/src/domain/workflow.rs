@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::metadata::check_metadata_limits;
 use super::template::Template;
 use super::validation::{Email, FieldErrors, Team, TenantId, text_within};
 
@@ -240,6 +241,16 @@ pub enum TransitionError {
     StepsRemaining { remaining: usize, total: usize },
 }
 
+/// Why a PATCH was refused once the workflow was read: its state (409) or a merged value beyond
+/// the limits (422).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PatchError {
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("{0}")]
+    Invalid(FieldErrors),
+}
+
 /// The changes a client may make with PATCH. `Some(None)` clears an optional field.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowPatch {
@@ -296,6 +307,9 @@ impl Workflow {
                 }
             })
             .collect();
+        if let Err(message) = check_metadata_limits(&draft.metadata) {
+            errors.add("metadata", message);
+        }
         let start = draft.scheduled_start.unwrap_or(today);
         let due_date = match draft.due_date {
             Some(due) if due < today => {
@@ -428,7 +442,7 @@ impl Workflow {
 
     /// Applies a validated PATCH. Returns whether anything changed: a PATCH that changes nothing
     /// is no change (no new version, no audit entry).
-    pub fn apply_patch(&mut self, patch: &ValidPatch, now: DateTime<Utc>) -> Result<bool, TransitionError> {
+    pub fn apply_patch(&mut self, patch: &ValidPatch, now: DateTime<Utc>) -> Result<bool, PatchError> {
         self.require_open("update")?;
         let patch = &patch.0;
         let mut patched = self.clone();
@@ -455,6 +469,9 @@ impl Workflow {
         }
         if let Some(metadata) = &patch.metadata {
             merge_patch(&mut patched.metadata, metadata.clone());
+            // The limits hold for what would be stored, so they are checked after the merge.
+            check_metadata_limits(&patched.metadata)
+                .map_err(|message| PatchError::Invalid(FieldErrors::single("metadata", message)))?;
         }
         if patched == *self {
             return Ok(false);
@@ -713,7 +730,10 @@ mod tests {
             assert_eq!(w.complete(later(2)), invalid("complete", status));
             assert_eq!(w.cancel("again", later(2)), invalid("cancel", status));
             let patch = WorkflowPatch { title: Some("New".into()), ..Default::default() }.validate(today()).unwrap();
-            assert_eq!(w.apply_patch(&patch, later(2)).map(|_| ()), invalid("update", status));
+            assert_eq!(
+                w.apply_patch(&patch, later(2)).map(|_| ()),
+                invalid("update", status).map_err(PatchError::Transition)
+            );
             assert_eq!(&w, original);
         }
     }

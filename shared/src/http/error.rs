@@ -131,6 +131,15 @@ impl From<TransitionError> for AppError {
     }
 }
 
+impl From<crate::domain::workflow::PatchError> for AppError {
+    fn from(error: crate::domain::workflow::PatchError) -> Self {
+        match error {
+            crate::domain::workflow::PatchError::Transition(error) => error.into(),
+            crate::domain::workflow::PatchError::Invalid(errors) => errors.into(),
+        }
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> Self {
         Self::Validation(errors)
