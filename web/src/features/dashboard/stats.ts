@@ -51,11 +51,12 @@ export function templateKeysWithSteps(stats: Stats): string[] {
 }
 
 function round(value: number): number {
-  return Math.round(value * 10) / 10
+  return Math.round(value * 100) / 100
 }
 
 /** "1.5 h", "2.3 d". */
 export function formatHours(hours: number): string {
   if (hours >= 48) return `${(hours / 24).toFixed(1)} d`
+  if (hours < 1) return `${Math.round(hours * 60)} min`
   return `${hours.toFixed(1)} h`
 }

@@ -20,7 +20,7 @@ describe('dashboard series', () => {
     expect(openCount(stats)).toBe(5)
     expect(completionSeries(stats)).toEqual([
       { label: 'Onboarding', hours: 100 },
-      { label: 'Repair', hours: 5 },
+      { label: 'Repair', hours: 5.04 },
     ])
   })
 
@@ -36,7 +36,7 @@ describe('dashboard series', () => {
     ] as Template[]
     expect(stepSeries(stats, 'emergency_replacement', templates)).toEqual([
       { label: 'Assess', hours: 0.5 },
-      { label: 'Approve', hours: 1.3 },
+      { label: 'Approve', hours: 1.26 },
     ])
     expect(stepSeries(stats, 'emergency_replacement', undefined)[0]!.label).toBe('Step 1')
   })
@@ -44,5 +44,6 @@ describe('dashboard series', () => {
   it('formats hours', () => {
     expect(formatHours(3)).toBe('3.0 h')
     expect(formatHours(72)).toBe('3.0 d')
+    expect(formatHours(0.25)).toBe('15 min')
   })
 })
