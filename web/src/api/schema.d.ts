@@ -538,8 +538,8 @@ export interface components {
                 created_at: string;
                 /**
                  * Format: int32
-                 * @description 0 before the start; then the 1-based order of the step being worked on
-                 *     (`total_steps` once the last one is done).
+                 * @description The number of steps done (contract §3): 0 while pending and right after the start; while
+                 *     in progress the active step is `steps[current_step]`; `total_steps` once every step is done.
                  */
                 current_step: number;
                 description?: string | null;
@@ -557,7 +557,12 @@ export interface components {
                 /** Format: date-time */
                 started_at?: string | null;
                 status: components["schemas"]["WorkflowStatus"];
-                steps: components["schemas"]["Step"][];
+                /**
+                 * @description In single-workflow responses only: lists leave the steps out (contract §3, the seed's
+                 *     lazy-loaded steps). A stored workflow always has 1 to 50 steps, so an empty list here
+                 *     means "not loaded", never "no steps".
+                 */
+                steps?: components["schemas"]["Step"][];
                 team?: null | components["schemas"]["Team"];
                 template_key?: string | null;
                 tenant_id: components["schemas"]["TenantId"];
@@ -751,8 +756,8 @@ export interface components {
                 created_at: string;
                 /**
                  * Format: int32
-                 * @description 0 before the start; then the 1-based order of the step being worked on
-                 *     (`total_steps` once the last one is done).
+                 * @description The number of steps done (contract §3): 0 while pending and right after the start; while
+                 *     in progress the active step is `steps[current_step]`; `total_steps` once every step is done.
                  */
                 current_step: number;
                 description?: string | null;
@@ -770,7 +775,12 @@ export interface components {
                 /** Format: date-time */
                 started_at?: string | null;
                 status: components["schemas"]["WorkflowStatus"];
-                steps: components["schemas"]["Step"][];
+                /**
+                 * @description In single-workflow responses only: lists leave the steps out (contract §3, the seed's
+                 *     lazy-loaded steps). A stored workflow always has 1 to 50 steps, so an empty list here
+                 *     means "not loaded", never "no steps".
+                 */
+                steps?: components["schemas"]["Step"][];
                 team?: null | components["schemas"]["Team"];
                 template_key?: string | null;
                 tenant_id: components["schemas"]["TenantId"];
@@ -999,8 +1009,8 @@ export interface components {
             created_at: string;
             /**
              * Format: int32
-             * @description 0 before the start; then the 1-based order of the step being worked on
-             *     (`total_steps` once the last one is done).
+             * @description The number of steps done (contract §3): 0 while pending and right after the start; while
+             *     in progress the active step is `steps[current_step]`; `total_steps` once every step is done.
              */
             current_step: number;
             description?: string | null;
@@ -1018,7 +1028,12 @@ export interface components {
             /** Format: date-time */
             started_at?: string | null;
             status: components["schemas"]["WorkflowStatus"];
-            steps: components["schemas"]["Step"][];
+            /**
+             * @description In single-workflow responses only: lists leave the steps out (contract §3, the seed's
+             *     lazy-loaded steps). A stored workflow always has 1 to 50 steps, so an empty list here
+             *     means "not loaded", never "no steps".
+             */
+            steps?: components["schemas"]["Step"][];
             team?: null | components["schemas"]["Team"];
             template_key?: string | null;
             tenant_id: components["schemas"]["TenantId"];
@@ -2594,7 +2609,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first */
+            /** @description Newest first, each workflow without its `steps` (the detail route has them) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3000,13 +3015,16 @@ export interface operations {
     list_templates: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of a list the browser holds: 304 when it is still current */
+                "If-None-Match"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The built-in templates */
+            /** @description The built-in templates. `ETag` (per tenant, changes with any template) and `Cache-Control: private, no-cache` */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3014,6 +3032,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ListData_TemplateView"];
                 };
+            };
+            /** @description The list named by `If-None-Match` is still current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid credentials */
             401: {
@@ -3038,7 +3063,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One template */
+            /** @description One template; `ETag` is its version */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -6,6 +6,8 @@ type Schemas = components['schemas']
 export type Workflow = Schemas['Workflow']
 /** A workflow as lists and live events carry it: every field but `steps` (contract §3). */
 export type WorkflowSummary = Omit<Workflow, 'steps'>
+/** A workflow as the single-item routes answer it: with its steps. */
+export type WorkflowDetail = Workflow & { steps: Step[] }
 export type Step = Schemas['Step']
 export type WorkflowStatus = Schemas['WorkflowStatus']
 export type WorkflowType = Schemas['WorkflowType']

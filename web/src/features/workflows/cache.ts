@@ -2,7 +2,7 @@
 // answer or a live event: lists update in place, the detail merges what it can and refetches
 // what a list form cannot carry (the steps).
 import type { InfiniteData, QueryClient } from '@tanstack/vue-query'
-import type { Page, Workflow, WorkflowSummary } from '@/api/types'
+import type { Page, Workflow, WorkflowDetail, WorkflowSummary } from '@/api/types'
 import { workflowKeys } from './keys'
 
 export type WorkflowEventName =
@@ -62,8 +62,8 @@ export function updateWorkflowInLists(client: QueryClient, workflow: WorkflowSum
 }
 
 /** A full workflow (with steps) from a mutation's answer: the truth for every cache. */
-export function storeWorkflow(client: QueryClient, workflow: Workflow): void {
-  const cached = client.getQueryData<Workflow>(workflowKeys.detail(workflow.id))
+export function storeWorkflow(client: QueryClient, workflow: WorkflowDetail): void {
+  const cached = client.getQueryData<WorkflowDetail>(workflowKeys.detail(workflow.id))
   if (!cached || cached.version <= workflow.version) {
     client.setQueryData(workflowKeys.detail(workflow.id), workflow)
   }
@@ -81,10 +81,10 @@ const membershipEvents: ReadonlySet<WorkflowEventName> = new Set([
 export function applyWorkflowEvent(client: QueryClient, event: WorkflowEvent): void {
   const { workflow } = event
   const detailKey = workflowKeys.detail(workflow.id)
-  const cached = client.getQueryData<Workflow>(detailKey)
+  const cached = client.getQueryData<WorkflowDetail>(detailKey)
   if (cached && cached.version < workflow.version) {
     // Show the new summary fields at once; the steps come with the refetch.
-    client.setQueryData<Workflow>(detailKey, {
+    client.setQueryData<WorkflowDetail>(detailKey, {
       ...cached,
       ...summaryOf(workflow),
       steps: cached.steps,

@@ -8,13 +8,25 @@ import {
 import { computed, toValue, type MaybeRefOrGetter } from 'vue'
 import { api, ifMatch } from '@/api/client'
 import { ApiError, unwrap } from '@/api/errors'
-import type { NewWorkflow, Page, Workflow, WorkflowPatch, WorkflowSummary } from '@/api/types'
+import type {
+  NewWorkflow,
+  Page,
+  Workflow,
+  WorkflowDetail,
+  WorkflowPatch,
+  WorkflowSummary,
+} from '@/api/types'
 import { storeWorkflow } from './cache'
 import { cleanFilters, templateKeys, workflowKeys, type WorkflowFilters } from './keys'
 
 export { workflowKeys, templateKeys, type WorkflowFilters }
 
 const PAGE_SIZE = 20
+
+/** A single-workflow answer: it always has its steps (an absent list would mean none loaded). */
+function detail(workflow: Workflow): WorkflowDetail {
+  return { ...workflow, steps: workflow.steps ?? [] }
+}
 
 /** A cursor-paged workflow list ("load more"). */
 export function useWorkflowList(filters: MaybeRefOrGetter<WorkflowFilters>, pageSize = PAGE_SIZE) {
@@ -42,11 +54,13 @@ export function useWorkflow(id: MaybeRefOrGetter<string>) {
   return useQuery({
     queryKey: computed(() => workflowKeys.detail(toValue(id))),
     queryFn: async ({ signal }) =>
-      (
-        await unwrap(
-          api().GET('/api/v1/workflows/{id}', { params: { path: { id: toValue(id) } }, signal }),
-        )
-      ).data as Workflow,
+      detail(
+        (
+          await unwrap(
+            api().GET('/api/v1/workflows/{id}', { params: { path: { id: toValue(id) } }, signal }),
+          )
+        ).data as Workflow,
+      ),
     retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
   })
 }
@@ -98,7 +112,7 @@ export function useCreateWorkflow() {
         kind === 'template'
           ? api().POST('/api/v1/workflows/from-template', { body })
           : api().POST('/api/v1/workflows', { body })
-      return (await unwrap(call)).data as Workflow
+      return detail((await unwrap(call)).data as Workflow)
     },
     onSuccess: (workflow) => {
       client.setQueryData(workflowKeys.detail(workflow.id), workflow)
@@ -149,7 +163,7 @@ function refreshAfterConflict(client: ReturnType<typeof useQueryClient>, id: str
   void client.invalidateQueries({ queryKey: workflowKeys.lists() })
 }
 
-function afterChange(client: ReturnType<typeof useQueryClient>, workflow: Workflow) {
+function afterChange(client: ReturnType<typeof useQueryClient>, workflow: WorkflowDetail) {
   storeWorkflow(client, workflow)
   void client.invalidateQueries({ queryKey: workflowKeys.history(workflow.id) })
   void client.invalidateQueries({ queryKey: workflowKeys.stats() })
@@ -162,7 +176,7 @@ export function useWorkflowTransition(workflow: MaybeRefOrGetter<Workflow | unde
     mutationFn: (t: Transition) => {
       const current = toValue(workflow)
       if (!current) throw new Error('The workflow is not loaded.')
-      return transition(current.id, t)
+      return transition(current.id, t).then(detail)
     },
     onSuccess: (updated) => afterChange(client, updated),
     onError: (error) => {
@@ -181,14 +195,16 @@ export function useUpdateWorkflow(workflow: MaybeRefOrGetter<Workflow | undefine
     mutationFn: async (patch: WorkflowPatch) => {
       const current = toValue(workflow)
       if (!current) throw new Error('The workflow is not loaded.')
-      return (
-        await unwrap(
-          api().PATCH('/api/v1/workflows/{id}', {
-            params: { path: { id: current.id }, header: ifMatch(current.version) },
-            body: patch,
-          }),
-        )
-      ).data as Workflow
+      return detail(
+        (
+          await unwrap(
+            api().PATCH('/api/v1/workflows/{id}', {
+              params: { path: { id: current.id }, header: ifMatch(current.version) },
+              body: patch,
+            }),
+          )
+        ).data as Workflow,
+      )
     },
     onSuccess: (updated) => afterChange(client, updated),
     onError: (error) => {

@@ -95,7 +95,7 @@ describe('workflowActions', () => {
   })
 
   it('lets the person an active step is assigned to advance it (contract §10)', () => {
-    const steps = wf().steps.map((s) =>
+    const steps = wf().steps!.map((s) =>
       s.order === 2 ? { ...s, assigned_to: 'priya@x.example' } : s,
     )
     const w = wf({ assigned_to: 'it@x.example', team: 'it', steps })

@@ -1,6 +1,6 @@
 import { QueryClient, type InfiniteData } from '@tanstack/vue-query'
 import { describe, expect, it, vi } from 'vitest'
-import type { Page, Workflow, WorkflowSummary } from '@/api/types'
+import type { Page, Workflow, WorkflowDetail, WorkflowSummary } from '@/api/types'
 import { applyWorkflowEvent, isWorkflowEvent, storeWorkflow } from '../cache'
 import { workflowKeys } from '../keys'
 
@@ -100,7 +100,7 @@ describe('storeWorkflow', () => {
     const full = {
       ...summary('a', 2),
       steps: [{ order: 1, name: 'x', completed: true }],
-    } as Workflow
+    } as WorkflowDetail
     storeWorkflow(client, full)
     expect(client.getQueryData(workflowKeys.detail('a'))).toEqual(full)
     expect(listed(client)[0]).not.toHaveProperty('steps')
