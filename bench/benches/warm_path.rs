@@ -36,7 +36,7 @@ impl Service {
         let config = assetronics_tests::config();
         let local = assetronics_local::Local::new(clock.clone());
         let state = AppState::new(store.clone(), &config, clock, local.channels());
-        let router = shared::http::app::api(workflows::routes(), state, &config.cors_allowed_origins);
+        let router = shared::http::app::api(workflows::routes(), &workflows::openapi(), state, &config);
         runtime.block_on(assetronics_tests::add_tenant(store.as_ref(), "acme"));
         Self { router, token: assetronics_tests::admin("acme") }
     }

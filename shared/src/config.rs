@@ -30,6 +30,27 @@ pub struct ApiConfig {
     pub frontend_url: String,
     /// The mail provider's send rate, emails per second (`SES_MAX_SEND_RATE`, default 14).
     pub emails_per_second: f64,
+    /// How long a request may take before it ends with 503 (`REQUEST_BUDGET_SECONDS`, default 8:
+    /// inside the deployed functions' 10 s timeout and the local server's 10 s of contract §1).
+    pub request_budget: std::time::Duration,
+}
+
+/// The default time budget of a request, in seconds.
+const DEFAULT_REQUEST_BUDGET_SECONDS: u64 = 8;
+
+fn request_budget() -> Result<std::time::Duration, ConfigError> {
+    match optional("REQUEST_BUDGET_SECONDS") {
+        None => Ok(std::time::Duration::from_secs(DEFAULT_REQUEST_BUDGET_SECONDS)),
+        Some(seconds) => seconds
+            .parse::<f64>()
+            .ok()
+            .filter(|seconds| (0.1..=900.0).contains(seconds))
+            .map(std::time::Duration::from_secs_f64)
+            .ok_or(ConfigError::Invalid(
+                "REQUEST_BUDGET_SECONDS",
+                "must be a number of seconds from 0.1 to 900".to_owned(),
+            )),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +128,7 @@ impl ApiConfig {
             cors_allowed_origins: origins(&optional("CORS_ALLOWED_ORIGINS").unwrap_or_default()),
             frontend_url: required("FRONTEND_BASE_URL")?,
             emails_per_second: send_rate()?,
+            request_budget: request_budget()?,
         })
     }
 
@@ -121,6 +143,7 @@ impl ApiConfig {
             ),
             frontend_url: optional("FRONTEND_BASE_URL").unwrap_or_else(|| DEV_CORS_ORIGIN.to_owned()),
             emails_per_second: send_rate()?,
+            request_budget: request_budget()?,
         })
     }
 

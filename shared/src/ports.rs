@@ -30,6 +30,11 @@ pub enum StoreError {
     /// A conditional write lost: the stored version moved on since it was read.
     #[error("the item was changed concurrently")]
     Conflict,
+    /// The store did not answer in time, or asked to slow down, even after the bounded retries:
+    /// the request may succeed later (503 with `Retry-After`). Whatever was being written is
+    /// either stored whole or not at all. The message is for logs, never for clients.
+    #[error("the store did not answer in time: {0}")]
+    Busy(String),
     /// The store could not answer; the message is for logs, never for clients.
     #[error("store failure: {0}")]
     Unavailable(String),

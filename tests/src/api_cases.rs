@@ -623,6 +623,30 @@ pub async fn routing_errors_come_first_and_as_problems(backend: Backend) {
     let response = app.send(preflight).await;
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(response.header("access-control-allow-origin"), Some("http://localhost:5173"));
+    // Each path's preflight names that path's methods, not every method of the API.
+    let preflight_methods = |path: &str| {
+        let request = Request::options(path)
+            .header("origin", "http://localhost:5173")
+            .header("access-control-request-method", "POST")
+            .body(Body::empty())
+            .unwrap();
+        let app = app.clone();
+        async move { app.send(request).await.header("access-control-allow-methods").map(str::to_owned) }
+    };
+    assert_eq!(preflight_methods(WORKFLOWS).await.as_deref(), Some("GET,HEAD,POST,OPTIONS"));
+    assert_eq!(
+        preflight_methods(&format!("{WORKFLOWS}/0193f0c2-7a1b-7000-8000-000000000000/start")).await.as_deref(),
+        Some("POST,OPTIONS")
+    );
+    assert_eq!(
+        preflight_methods(&format!("{WORKFLOWS}/0193f0c2-7a1b-7000-8000-000000000000")).await.as_deref(),
+        Some("GET,HEAD,PATCH,OPTIONS")
+    );
+    assert_eq!(
+        preflight_methods(&format!("{WORKFLOWS}/stats")).await.as_deref(),
+        Some("GET,HEAD,OPTIONS"),
+        "a literal segment wins"
+    );
     let exposed =
         app.send(Request::get("/health").header("origin", "http://localhost:5173").body(Body::empty()).unwrap()).await;
     let exposed_headers = exposed.header("access-control-expose-headers").unwrap_or_default().to_ascii_lowercase();

@@ -6,6 +6,7 @@ pub mod api_cases;
 pub mod directory_cases;
 pub mod isolation_cases;
 pub mod job_cases;
+pub mod stalling_proxy;
 pub mod store_cases;
 pub mod webhook_cases;
 
@@ -89,6 +90,7 @@ pub fn config() -> ApiConfig {
         cursor_secret: "test-cursor-secret".to_owned(),
         frontend_url: "https://app.assetronics.example".to_owned(),
         emails_per_second: 1000.0,
+        request_budget: std::time::Duration::from_secs(8),
         cors_allowed_origins: vec!["http://localhost:5173".to_owned()],
     }
 }

@@ -75,12 +75,9 @@ pub fn app(state: AppState, config: &ApiConfig, local: &Local) -> Router {
         .route("/config.json", get(console::runtime_config))
         .route("/ws", get(move |state, query, upgrade| live::websocket(state, query, upgrade, hub.clone())));
     let dist = local.console_dist.clone();
-    shared::http::app::api_with_fallback(
-        routes().merge(local_routes),
-        state,
-        &config.cors_allowed_origins,
-        move |request| console::serve(dist.clone(), request),
-    )
+    shared::http::app::api_with_fallback(routes().merge(local_routes), &openapi(), state, config, move |request| {
+        console::serve(dist.clone(), request)
+    })
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::http::lambda::serve(templates::routes()).await
+    shared::http::lambda::serve(templates::routes(), templates::openapi()).await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::http::lambda::serve(tenants::routes()).await
+    shared::http::lambda::serve(tenants::routes(), tenants::openapi()).await
 }

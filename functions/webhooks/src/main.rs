@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::http::lambda::serve(webhooks::routes()).await
+    shared::http::lambda::serve(webhooks::routes(), webhooks::openapi()).await
 }

@@ -9,8 +9,15 @@
 //!   certificates are trusted as well.
 //! - Credentials: taken from the environment when they are there (as in Lambda).
 //! - Clients a function may not need on an invocation are built on first use (`OnFirstUse`).
+//! - Time: every call has a deadline and a bounded number of retries ([`call_timeouts`],
+//!   [`call_retries`]), so a store that stops answering ends a request with 503 well inside the
+//!   request's budget instead of holding it until Lambda kills it (contract §1).
 
 use std::sync::OnceLock;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::{BehaviorVersion, SdkConfig};
@@ -53,7 +60,10 @@ pub async fn load_config() -> Result<SdkConfig, ConfigError> {
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
         .tls_context(tls_context)
         .build_https();
-    let loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client);
+    let loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
+        .timeout_config(call_timeouts())
+        .retry_config(call_retries());
     // Lambda hands the function its role's credentials in the environment, which the default
     // chain would pick first anyway; naming that provider spares building the rest of the chain
     // (profile files, SSO, ECS, IMDS, and a whole STS client for web identity): a seventh of the
@@ -63,6 +73,23 @@ pub async fn load_config() -> Result<SdkConfig, ConfigError> {
         None => loader,
     };
     Ok(loader.load().await)
+}
+
+/// Deadlines of one AWS call. DynamoDB answers in milliseconds; an attempt that takes a second
+/// is stuck, and three of them (with the backoff between) end within 2.5 s, so a request that
+/// makes two or three store calls still ends inside its budget (`REQUEST_BUDGET_SECONDS`).
+pub fn call_timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_millis(500))
+        .operation_attempt_timeout(Duration::from_secs(1))
+        .operation_timeout(Duration::from_millis(2500))
+        .build()
+}
+
+/// Three attempts with a short backoff: throttling and lost connections get a second chance,
+/// a store that is down does not hold the request.
+pub fn call_retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(3).with_initial_backoff(Duration::from_millis(50))
 }
 
 /// An SDK client built the first time it is used, then kept for the execution environment.

@@ -4,20 +4,22 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa::openapi::OpenApi;
 
+use super::cors::{self, RouteMethods};
 use super::{AppError, AppState};
+use crate::config::ApiConfig;
 
 /// The largest request body accepted (contract §1).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// `routes` with the layers and fallbacks every deployment of the API has.
-pub fn api(routes: Router<AppState>, state: AppState, cors_allowed_origins: &[String]) -> Router {
-    api_with_fallback(routes, state, cors_allowed_origins, |_request: Request| async {
+/// `routes` (documented by `document`) with the layers and fallbacks every deployment of the API
+/// has.
+pub fn api(routes: Router<AppState>, document: &OpenApi, state: AppState, config: &ApiConfig) -> Router {
+    api_with_fallback(routes, document, state, config, |_request: Request| async {
         AppError::NotFound("no such route".to_owned())
     })
 }
@@ -26,8 +28,9 @@ pub fn api(routes: Router<AppState>, state: AppState, cors_allowed_origins: &[St
 /// a plain 404.
 pub fn api_with_fallback<F, Fut, R>(
     routes: Router<AppState>,
+    document: &OpenApi,
     state: AppState,
-    cors_allowed_origins: &[String],
+    config: &ApiConfig,
     fallback: F,
 ) -> Router
 where
@@ -35,14 +38,28 @@ where
     Fut: std::future::Future<Output = R> + Send + 'static,
     R: axum::response::IntoResponse + 'static,
 {
+    let budget = config.request_budget;
+    let route_methods = std::sync::Arc::new(RouteMethods::of(document));
     routes
         // Only matched routes read bodies, so an unknown route stays 404 whatever its size.
         .route_layer(middleware::from_fn(limit_body))
         .fallback(fallback)
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(cors(cors_allowed_origins))
+        .layer(middleware::from_fn(move |request, next| within_budget(budget, request, next)))
+        .layer(cors::layer(&config.cors_allowed_origins))
+        .layer(middleware::from_fn(move |request, next| route_methods.clone().narrow_preflight(request, next)))
         .layer(middleware::from_fn(request_span))
         .with_state(state)
+}
+
+/// Ends a request that has not finished within its budget with 503 and `Retry-After` (contract
+/// §1). The store's own deadlines usually answer first; this bounds the sum of a request's calls.
+/// A write cut off here was one atomic transaction: stored whole or not at all.
+async fn within_budget(budget: std::time::Duration, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(budget, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::ServiceUnavailable(format!("no answer within the {budget:?} budget")).into_response(),
+    }
 }
 
 /// True until the first request of this execution environment has been served.
@@ -81,20 +98,4 @@ async fn limit_body(request: Request, next: Next) -> Result<Response, AppError> 
         Err(_) => return Err(AppError::BadRequest("the request body could not be read".to_owned())),
     };
     Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await)
-}
-
-fn cors(allowed_origins: &[String]) -> CorsLayer {
-    let origins: Vec<HeaderValue> =
-        allowed_origins.iter().filter_map(|origin| HeaderValue::from_str(origin.trim()).ok()).collect();
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::OPTIONS])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::IF_MATCH,
-            HeaderName::from_static("x-tenant-id"),
-        ])
-        .expose_headers([header::ETAG, header::LOCATION])
-        .max_age(std::time::Duration::from_secs(600))
 }

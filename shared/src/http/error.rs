@@ -34,10 +34,17 @@ pub enum AppError {
     /// An upstream service (the tenant's HRIS) did not answer usefully; retry later.
     #[error("{0}")]
     BadGateway(String),
+    /// The store did not answer within the request's time budget (contract §1). The message is
+    /// logged, never sent.
+    #[error("the service is busy; try again in a few seconds")]
+    ServiceUnavailable(String),
     /// A real fault. The message is logged, never sent.
     #[error("{0}")]
     Internal(String),
 }
+
+/// Seconds a client is asked to wait after a 503.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
 
 /// The problem+json body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -73,6 +80,7 @@ impl AppError {
             Self::PreconditionFailed(_) => (StatusCode::PRECONDITION_FAILED, "stale-version", "Precondition Failed"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             Self::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream", "Bad Gateway"),
+            Self::ServiceUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service Unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal Server Error"),
         }
     }
@@ -85,6 +93,10 @@ impl IntoResponse for AppError {
             Self::Internal(message) => {
                 tracing::error!(error = %message, "request failed");
                 "an internal error occurred; it has been logged".to_owned()
+            }
+            Self::ServiceUnavailable(message) => {
+                tracing::warn!(error = %message, "the store did not answer in time");
+                self.to_string()
             }
             other => other.to_string(),
         };
@@ -105,6 +117,9 @@ impl IntoResponse for AppError {
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        }
         response
     }
 }
@@ -120,6 +135,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict => {
                 Self::Conflict("another request changed it at the same time; reload it and try again".to_owned())
             }
+            StoreError::Busy(message) => Self::ServiceUnavailable(message),
             StoreError::Unavailable(message) => Self::Internal(message),
         }
     }

@@ -40,8 +40,9 @@ pub async fn aws_state() -> Result<(AppState, ApiConfig), ConfigError> {
     Ok((state, config))
 }
 
-pub async fn serve(routes: Router<AppState>) -> Result<(), lambda_http::Error> {
+/// Serves `routes`, documented by `document` (its paths name each route's methods for CORS).
+pub async fn serve(routes: Router<AppState>, document: utoipa::openapi::OpenApi) -> Result<(), lambda_http::Error> {
     crate::telemetry::init_json();
     let (state, config) = aws_state().await?;
-    lambda_http::run(app::api(routes, state, &config.cors_allowed_origins)).await
+    lambda_http::run(app::api(routes, &document, state, &config)).await
 }

@@ -3,6 +3,7 @@
 //! router gets (CORS, body limit, problem+json 404/405).
 
 pub mod app;
+pub mod cors;
 pub mod cursor;
 pub mod error;
 pub mod extract;

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update};
 use serde::Serialize;
@@ -246,8 +247,33 @@ fn built(error: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError::Unavailable(error.to_string())
 }
 
-pub(crate) fn unavailable<E: std::error::Error + 'static>(error: E) -> StoreError {
-    StoreError::Unavailable(DisplayErrorContext(&error).to_string())
+/// What a failed request means: the store did not answer in time or asked to slow down, even after
+/// the SDK's bounded retries (`Busy`, a 503), or a real fault.
+pub(crate) fn unavailable<E>(error: SdkError<E, HttpResponse>) -> StoreError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    let busy = match &error {
+        SdkError::TimeoutError(_) => true,
+        SdkError::DispatchFailure(failure) => failure.is_timeout() || failure.is_io(),
+        SdkError::ResponseError(_) => true,
+        SdkError::ServiceError(service) => {
+            service.raw().status().as_u16() >= 500 || service.err().code().is_some_and(is_throttling)
+        }
+        _ => false,
+    };
+    let message = DisplayErrorContext(&error).to_string();
+    if busy { StoreError::Busy(message) } else { StoreError::Unavailable(message) }
+}
+
+fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "ThrottlingException"
+            | "ProvisionedThroughputExceededException"
+            | "RequestLimitExceeded"
+            | "LimitExceededException"
+    )
 }
 
 /// The attributes of `value`, without nulls: an absent attribute is how DynamoDB says "none",
