@@ -1,18 +1,18 @@
 //! The scheduled jobs as Lambda functions: an EventBridge schedule invokes one binary per job,
 //! and every binary runs the shared job runner.
 
-use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use shared::domain::jobs::{JobName, JobRecord};
 use shared::http::lambda::aws_state;
 use shared::jobs::JobRunner;
 
-/// Runs `job` for the scheduled event; each tenant's "today" is its own date.
-pub async fn handle(
-    runner: &JobRunner,
-    job: JobName,
-    _event: LambdaEvent<EventBridgeEvent>,
-) -> Result<JobRecord, Error> {
+/// Whatever invoked the job: EventBridge Scheduler's event, `{}` from the Lambda console's Test
+/// button or a bare `aws lambda invoke`. Every invocation means "run now", so the payload is
+/// accepted as any JSON and not read.
+pub type Trigger = serde_json::Value;
+
+/// Runs `job` now; each tenant's "today" is its own date.
+pub async fn handle(runner: &JobRunner, job: JobName, _event: LambdaEvent<Trigger>) -> Result<JobRecord, Error> {
     Ok(runner.run(job, None).await?)
 }
 
