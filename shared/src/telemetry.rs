@@ -1,7 +1,14 @@
 //! Logging: JSON lines in Lambda (CloudWatch indexes the fields), readable lines locally.
 //! `RUST_LOG` sets the level (default `info`).
 
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tracing_subscriber::EnvFilter;
+
+/// Whether metrics go to stdout as EMF lines (Lambda, where CloudWatch reads them) or, locally,
+/// into the human log at debug level, so the console shows people text and not metric JSON.
+static EMF_ON_STDOUT: AtomicBool = AtomicBool::new(false);
 
 fn filter() -> EnvFilter {
     EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
@@ -18,10 +25,16 @@ pub fn init_json() {
         .with_target(false)
         .without_time()
         .init();
+    EMF_ON_STDOUT.store(true, Ordering::Relaxed);
 }
 
+/// Readable lines for people; colours only on a terminal, never into a file or a pipe.
 pub fn init_text() {
-    tracing_subscriber::fmt().with_env_filter(filter()).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter())
+        .with_target(false)
+        .with_ansi(std::io::stdout().is_terminal())
+        .init();
 }
 
 /// Emits one CloudWatch metric in Embedded Metric Format: a JSON log line that CloudWatch turns
@@ -36,6 +49,10 @@ pub fn duration_metric(name: &str, milliseconds: f64, dimensions: &[(&str, &str)
 }
 
 fn emit(name: &str, value: f64, unit: &str, dimensions: &[(&str, &str)]) {
+    if !EMF_ON_STDOUT.load(Ordering::Relaxed) {
+        tracing::debug!(metric = name, value, unit, ?dimensions, "metric");
+        return;
+    }
     let mut line = serde_json::Map::new();
     let dimension_names: Vec<&str> = dimensions.iter().map(|(key, _)| *key).collect();
     line.insert(
