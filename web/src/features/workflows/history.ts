@@ -39,12 +39,40 @@ function isDiff(value: unknown): value is { from?: unknown; to?: unknown } {
   return !!value && typeof value === 'object' && ('from' in value || 'to' in value)
 }
 
+interface StepLike {
+  order?: number
+  completed?: boolean
+  started_at?: string | null
+  assigned_to?: string | null
+}
+
+function compareStepLists(from: unknown, to: unknown[]): string[] {
+  const before = (Array.isArray(from) ? from : []) as StepLike[]
+  const lines: string[] = []
+  to.forEach((raw, index) => {
+    const after = raw as StepLike
+    const old = before[index] ?? {}
+    const order = after.order ?? index + 1
+    if (after.completed && !old.completed) lines.push(`Step ${order} done`)
+    else if (after.started_at && !old.started_at) lines.push(`Step ${order} started`)
+    else if ((after.assigned_to ?? null) !== (old.assigned_to ?? null) && before.length) {
+      lines.push(`Step ${order} assignee: ${show(old.assigned_to)} → ${show(after.assigned_to)}`)
+    }
+  })
+  return lines
+}
+
 /** Short lines saying what an audit entry changed. */
 export function describeChanges(entry: Pick<AuditEntry, 'action' | 'changes'>): string[] {
   const lines: string[] = []
   const changes = (entry.changes ?? {}) as Record<string, unknown>
   if (entry.action.endsWith('.created')) return lines
   for (const [field, change] of Object.entries(changes)) {
+    if (field === 'steps' && isDiff(change) && Array.isArray(change.to)) {
+      // Whole lists before and after (what the server writes today): compare step by step.
+      lines.push(...compareStepLists(change.from, change.to))
+      continue
+    }
     if (field === 'steps' && change && typeof change === 'object') {
       for (const [order, stepChange] of Object.entries(change as Record<string, unknown>)) {
         const fields = (stepChange ?? {}) as Record<string, unknown>

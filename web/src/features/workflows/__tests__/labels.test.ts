@@ -65,6 +65,24 @@ describe('history', () => {
         },
       }),
     ).toEqual(['Step 1 done', 'Step 2 started'])
+    // The same told as whole step lists before and after.
+    expect(
+      describeChanges({
+        action: 'workflow.step_advanced',
+        changes: {
+          steps: {
+            from: [
+              { order: 1, completed: false, started_at: 't0' },
+              { order: 2, completed: false, started_at: null },
+            ],
+            to: [
+              { order: 1, completed: true, started_at: 't0' },
+              { order: 2, completed: false, started_at: 't1' },
+            ],
+          },
+        },
+      }),
+    ).toEqual(['Step 1 done', 'Step 2 started'])
     expect(
       describeChanges({
         action: 'workflow.cancelled',
