@@ -22,7 +22,7 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 7_000 },
   fullyParallel: true,
-  workers: process.env.CI ? 2 : 2,
+  workers: 2,
   retries: 0,
   reporter: [['list'], ['html', { outputFolder: './e2e/artifacts/report', open: 'never' }]],
   use: {
