@@ -10,7 +10,7 @@ use assetronics_tests::stalling_proxy::StallingProxy;
 use assetronics_tests::{Backend, TestApp, admin, config, emulator_config, emulator_endpoint, test_now};
 use axum::http::{Method, StatusCode};
 use futures_util::future::join_all;
-use serde_json::{Value, json};
+use serde_json::json;
 use shared::adapters::aws_sdk::{call_retries, call_timeouts};
 use shared::clock::FixedClock;
 use shared::store::dynamo::DynamoStore;
@@ -135,7 +135,7 @@ async fn a_store_that_stops_answering_mid_burst_ends_every_request_in_time_and_h
             .as_array()
             .unwrap()
             .iter()
-            .filter(|entry| entry["action"] == Value::from("workflow.step_advanced"))
+            .filter(|entry| entry["action"] == "workflow.step_advanced")
             .count();
         assert_eq!(done, advances as u64, "workflow {id}: every step counted done was advanced once");
     }

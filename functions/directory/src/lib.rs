@@ -143,22 +143,28 @@ fn respond_employee(view: EmployeeView, location: Option<String>) -> Response {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewEmployee {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, max_length = 254)]
     email: Email,
+    #[schema(max_length = 100)]
     first_name: String,
+    #[schema(max_length = 100)]
     last_name: String,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     team: Option<Team>,
+    #[schema(max_length = 200)]
     title: Option<String>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     manager_email: Option<Email>,
     start_date: Option<NaiveDate>,
     termination_date: Option<NaiveDate>,
     status: Option<EmployeeStatus>,
+    #[schema(max_length = 100)]
     hris_id: Option<String>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     personal_email: Option<Email>,
+    #[schema(max_length = 50)]
     phone: Option<String>,
+    #[schema(max_length = 500)]
     home_address: Option<String>,
 }
 
@@ -263,31 +269,37 @@ async fn get_employee(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct EmployeePatch {
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     email: Option<Email>,
+    #[schema(max_length = 100)]
     first_name: Option<String>,
+    #[schema(max_length = 100)]
     last_name: Option<String>,
     status: Option<EmployeeStatus>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     team: Option<Option<Team>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 200)]
     title: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     manager_email: Option<Option<Email>>,
     #[serde(default, deserialize_with = "nullable")]
     start_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
     termination_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 100)]
     hris_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     personal_email: Option<Option<Email>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 50)]
     phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 500)]
     home_address: Option<Option<String>>,
 }
 
@@ -354,8 +366,11 @@ fn set<T>(field: &mut T, value: Option<T>) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewAsset {
+    #[schema(max_length = 64)]
     asset_tag: String,
+    #[schema(max_length = 100)]
     serial_number: Option<String>,
+    #[schema(max_length = 200)]
     name: String,
     category: AssetCategory,
     /// Default `in_stock`, or `assigned` when `assigned_employee_id` is given.
@@ -455,11 +470,14 @@ async fn get_asset(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AssetPatch {
+    #[schema(max_length = 64)]
     asset_tag: Option<String>,
+    #[schema(max_length = 200)]
     name: Option<String>,
     category: Option<AssetCategory>,
     status: Option<AssetStatus>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 100)]
     serial_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     assigned_employee_id: Option<Option<Uuid>>,

@@ -62,10 +62,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewWorkflowRequest {
+    #[schema(max_length = 40)]
     template_key: Option<String>,
+    #[schema(max_length = 200)]
     title: Option<String>,
     workflow_type: Option<WorkflowType>,
     steps: Option<Vec<StepRequest>>,
+    #[schema(max_length = 5000)]
     description: Option<String>,
     priority: Option<Priority>,
     due_date: Option<NaiveDate>,
@@ -74,6 +77,8 @@ struct NewWorkflowRequest {
     team: Option<Team>,
     employee_id: Option<Uuid>,
     asset_id: Option<Uuid>,
+    /// Free-form: at most 16,384 bytes as compact JSON, 8 levels deep (the object is level 1),
+    /// numbers 0 or of magnitude 1e-130 to below 1e126 with at most 38 significant digits.
     #[schema(value_type = Option<Object>)]
     metadata: Option<Map<String, Value>>,
 }
@@ -81,8 +86,11 @@ struct NewWorkflowRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct StepRequest {
+    #[schema(max_length = 200)]
     name: String,
+    #[schema(max_length = 2000)]
     description: Option<String>,
+    #[schema(max_length = 5000)]
     instructions: Option<String>,
 }
 
@@ -405,21 +413,25 @@ async fn history(
 #[serde(deny_unknown_fields)]
 struct PatchRequest {
     #[serde(default, deserialize_with = "shared::http::extract::nullable")]
+    #[schema(max_length = 200)]
     title: Option<Option<String>>,
     #[serde(default, deserialize_with = "shared::http::extract::nullable")]
+    #[schema(max_length = 5000)]
     description: Option<Option<String>>,
     #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     priority: Option<Option<Priority>>,
     #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     due_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "shared::http::extract::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     assigned_to: Option<Option<Email>>,
     #[serde(default, deserialize_with = "shared::http::extract::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     team: Option<Option<Team>>,
     #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     scheduled_start: Option<Option<NaiveDate>>,
+    /// A JSON Merge Patch; the merged metadata keeps the limits of creation (16,384 bytes compact,
+    /// 8 levels, DynamoDB's number range).
     #[serde(default, deserialize_with = "shared::http::extract::nullable")]
     #[schema(value_type = Option<Object>)]
     metadata: Option<Option<Map<String, Value>>>,

@@ -43,12 +43,26 @@ impl fmt::Display for FieldErrors {
 }
 
 /// Declares a string newtype whose only constructor is `parse`, and which deserializes through it.
+/// Its OpenAPI schema is a string of at most `max_length` characters, described by its doc comment.
 macro_rules! checked_string {
-    ($(#[$meta:meta])* $name:ident, $check:expr) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ToSchema)]
+    ($(#[doc = $doc:expr])* $name:ident, max_length = $max:expr, $check:expr) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(transparent)]
         pub struct $name(String);
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let description = [$($doc),*].map(str::trim).join(" ");
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .max_length(Some($max))
+                    .description(Some(description))
+                    .into()
+            }
+        }
+
+        impl ToSchema for $name {}
 
         impl $name {
             pub fn parse(raw: &str) -> Result<Self, String> {
@@ -87,6 +101,7 @@ macro_rules! checked_string {
 checked_string!(
     /// A tenant id: `[a-z0-9][a-z0-9-]{1,62}`.
     TenantId,
+    max_length = 63,
     |raw| {
         let valid_len = (2..=63).contains(&raw.len());
         let mut chars = raw.chars();
@@ -103,6 +118,7 @@ checked_string!(
 checked_string!(
     /// An email address, trimmed and lower-cased so that comparisons are case-insensitive.
     Email,
+    max_length = 254,
     |raw| {
         let email = raw.trim().to_ascii_lowercase();
         let shape_ok = email.split_once('@').is_some_and(|(local, domain)| {
@@ -125,6 +141,7 @@ checked_string!(
 checked_string!(
     /// A team name: 1..=100 characters, no control characters, surrounding blanks trimmed.
     Team,
+    max_length = 100,
     |raw| text_within(raw, 1, 100)
 );
 
