@@ -3,6 +3,8 @@
 assetronics_tests::for_each_store!(webhook_cases:
     a_signed_hire_creates_the_employee_and_one_onboarding,
     unsigned_or_misdirected_deliveries_are_401_and_write_nothing,
+    absurd_timestamps_are_401_problems_for_both_providers,
+    long_delivery_ids_are_idempotency_keys_up_to_8_kib,
     redeliveries_and_concurrent_duplicates_create_one_workflow,
     a_termination_starts_an_equipment_return_listing_the_assets,
     bamboohr_deliveries_in_both_formats,

@@ -39,6 +39,11 @@ pub async fn standard_app(backend: Backend) -> TestApp {
 
 /// A Standard Webhooks delivery signed with `secret` at `timestamp`.
 pub fn standard_delivery(tenant: &str, id: &str, timestamp: i64, body: &Value, secret: &str) -> Request<Body> {
+    standard_delivery_stamped(tenant, id, &timestamp.to_string(), body, secret)
+}
+
+/// A Standard Webhooks delivery whose `webhook-timestamp` header is `timestamp` as written (signed with it).
+pub fn standard_delivery_stamped(tenant: &str, id: &str, timestamp: &str, body: &Value, secret: &str) -> Request<Body> {
     let body = body.to_string();
     let key = STANDARD.decode(secret.trim_start_matches("whsec_")).unwrap();
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
@@ -47,21 +52,26 @@ pub fn standard_delivery(tenant: &str, id: &str, timestamp: i64, body: &Value, s
     Request::post(format!("/api/v1/webhooks/hris?tenant={tenant}"))
         .header("content-type", "application/json")
         .header("webhook-id", id)
-        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-timestamp", timestamp)
         .header("webhook-signature", format!("v1,{signature}"))
         .body(Body::from(body))
         .unwrap()
 }
 
 fn bamboo_delivery(tenant: &str, timestamp: i64, body: &Value) -> Request<Body> {
+    bamboo_delivery_stamped(tenant, &timestamp.to_string(), body)
+}
+
+/// A BambooHR delivery whose `X-BambooHR-Timestamp` header is `timestamp` as written (signed with it).
+fn bamboo_delivery_stamped(tenant: &str, timestamp: &str, body: &Value) -> Request<Body> {
     let body = body.to_string();
     let mut mac = Hmac::<Sha256>::new_from_slice(BAMBOO_SECRET.as_bytes()).unwrap();
     mac.update(body.as_bytes());
-    mac.update(timestamp.to_string().as_bytes());
+    mac.update(timestamp.as_bytes());
     let signature: String = mac.finalize().into_bytes().iter().map(|byte| format!("{byte:02x}")).collect();
     Request::post(format!("/api/v1/webhooks/hris?tenant={tenant}"))
         .header("content-type", "application/json")
-        .header("x-bamboohr-timestamp", timestamp.to_string())
+        .header("x-bamboohr-timestamp", timestamp)
         .header("x-bamboohr-signature", signature)
         .body(Body::from(body))
         .unwrap()
@@ -159,6 +169,83 @@ pub async fn unsigned_or_misdirected_deliveries_are_401_and_write_nothing(backen
     assert!(workflows(&app).await.is_empty());
     let employees = app.request(Method::GET, "/api/v1/employees", Some(&admin("acme")), None).await;
     assert_eq!(employees.data(), &json!([]));
+}
+
+pub async fn absurd_timestamps_are_401_problems_for_both_providers(backend: Backend) {
+    let app = standard_app(backend).await;
+    app.add_tenant("globex").await;
+    configure(&app, "globex", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET})).await;
+    let body = hire("E-1", "ana@acme.example", "2026-12-14");
+    let absurd =
+        ["-9223372036854775808", "9223372036854775807", "-1", "0", "1.7e9", "17000000000000000000000", "soon", ""];
+    for (n, timestamp) in absurd.iter().enumerate() {
+        let standard =
+            app.send(standard_delivery_stamped("acme", &format!("m{n}"), timestamp, &body, STANDARD_SECRET)).await;
+        let bamboo = app.send(bamboo_delivery_stamped("globex", timestamp, &body)).await;
+        for (provider, response) in [("standard", standard), ("bamboohr", bamboo)] {
+            assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{provider} at {timestamp:?}: {:?}", response.body);
+            assert_eq!(
+                response.header("content-type"),
+                Some("application/problem+json"),
+                "{provider} at {timestamp:?}"
+            );
+            assert_eq!(response.body["status"], 401);
+        }
+    }
+    assert!(workflows(&app).await.is_empty());
+    let employees = app.request(Method::GET, "/api/v1/employees", Some(&admin("acme")), None).await;
+    assert_eq!(employees.data(), &json!([]));
+}
+
+/// Delivery ids up to 8 KiB are idempotency keys, stored by digest (a DynamoDB key holds 2,048
+/// bytes); `event_id` echoes the id as sent; a longer id is 422.
+pub async fn long_delivery_ids_are_idempotency_keys_up_to_8_kib(backend: Backend) {
+    let app = standard_app(backend).await;
+    let long_id = format!("msg_{}", "a".repeat(2996));
+    let body = hire("E-1", "ana@acme.example", "2026-12-14");
+    let timestamp = now();
+    let first = app.send(standard_delivery("acme", &long_id, timestamp, &body, STANDARD_SECRET)).await;
+    assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+    assert_eq!(first.data()["event_id"], long_id.as_str());
+    assert_eq!(first.data()["duplicate"], false);
+    let again = app.send(standard_delivery("acme", &long_id, timestamp, &body, STANDARD_SECRET)).await;
+    assert_eq!(again.status, StatusCode::OK, "{:?}", again.body);
+    assert_eq!((again.data()["duplicate"].clone(), again.data()["event_id"].clone()), (json!(true), json!(long_id)));
+    assert_eq!(again.data()["workflow_id"], first.data()["workflow_id"]);
+
+    // Ids that differ only past the first 2 KiB are different deliveries: the digest covers all of it.
+    let prefix = "b".repeat(4000);
+    let hire_two = hire("E-2", "bo@acme.example", "2026-12-21");
+    let one = app.send(standard_delivery("acme", &format!("{prefix}1"), now(), &hire_two, STANDARD_SECRET)).await;
+    let other = hire("E-3", "cy@acme.example", "2026-12-21");
+    let two = app.send(standard_delivery("acme", &format!("{prefix}2"), now(), &other, STANDARD_SECRET)).await;
+    assert_eq!((one.status, two.status), (StatusCode::OK, StatusCode::OK), "{:?} {:?}", one.body, two.body);
+    assert_eq!((one.data()["duplicate"].clone(), two.data()["duplicate"].clone()), (json!(false), json!(false)));
+
+    let longest = "c".repeat(8192);
+    let at_limit = app
+        .send(standard_delivery(
+            "acme",
+            &longest,
+            now(),
+            &hire("E-4", "di@acme.example", "2026-12-28"),
+            STANDARD_SECRET,
+        ))
+        .await;
+    assert_eq!(at_limit.status, StatusCode::OK, "8 KiB is accepted: {:?}", at_limit.body);
+    assert_eq!(at_limit.data()["event_id"], longest.as_str());
+    let too_long = app
+        .send(standard_delivery(
+            "acme",
+            &format!("{longest}c"),
+            now(),
+            &hire("E-5", "ed@acme.example", "2026-12-28"),
+            STANDARD_SECRET,
+        ))
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", too_long.body);
+    assert!(too_long.body["errors"]["webhook-id"].is_array(), "{:?}", too_long.body);
+    assert_eq!(workflows(&app).await.len(), 4, "the refused delivery wrote nothing");
 }
 
 pub async fn redeliveries_and_concurrent_duplicates_create_one_workflow(backend: Backend) {

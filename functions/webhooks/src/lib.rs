@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::Value;
 use shared::domain::hris::{
-    self, HrisEvent, Payload, SignatureError, bamboohr_delivery_id, body_hash, verify_bamboohr, verify_standard,
+    self, DeliveryId, HrisEvent, Payload, SignatureError, bamboohr_delivery_id, body_hash, verify_bamboohr,
+    verify_standard,
 };
 use shared::domain::tenant::{HrisProvider, SecretField, Tenant};
 use shared::domain::validation::TenantId;
@@ -95,7 +96,8 @@ async fn receive(
 ) -> Result<Response, AppError> {
     let (tenant, provider, secret) = signing_tenant(&state, query.as_deref()).await?;
     let now = chrono::Utc::now();
-    let (verified, delivery_id) = match provider {
+    // Standard Webhooks names the delivery; a BambooHR delivery is named by what it signs.
+    let (verified, sent_id) = match provider {
         HrisProvider::Standard => {
             let id = header(&headers, "webhook-id");
             let verified = verify_standard(
@@ -106,12 +108,13 @@ async fn receive(
                 &body,
                 now,
             );
-            (verified, id.unwrap_or_default().to_owned())
+            // Without an id the signature check has already failed.
+            (verified, DeliveryId::new(id.unwrap_or_default()))
         }
         HrisProvider::Bamboohr => {
             let timestamp = header(&headers, "x-bamboohr-timestamp");
             let verified = verify_bamboohr(&secret, timestamp, header(&headers, "x-bamboohr-signature"), &body, now);
-            (verified, bamboohr_delivery_id(timestamp.unwrap_or_default(), &body))
+            (verified, Ok(bamboohr_delivery_id(timestamp.unwrap_or_default(), &body)))
         }
     };
     verified.map_err(|error: SignatureError| refuse(error.reason()))?;
@@ -128,6 +131,8 @@ async fn receive(
         HrisProvider::Bamboohr => hris::parse_bamboohr(&json),
     }
     .map_err(|error| AppError::validation("body", error.to_string()))?;
+    // Judged after the signature and the body, as the contract orders 401, 415, 400, then 422.
+    let delivery_id = sent_id.map_err(|error| AppError::validation("webhook-id", error.to_string()))?;
     let several = matches!(&payload, Payload::Events(events) if events.len() != 1);
 
     let hash = body_hash(&body);
@@ -145,7 +150,7 @@ async fn receive(
             }
         }
     }
-    match process(&state, &tenant, payload, &delivery_id).await {
+    match process(&state, &tenant, payload, delivery_id.as_str()).await {
         Ok(results) => {
             let answer = if several { serde_json::to_value(&results) } else { serde_json::to_value(&results[0]) }
                 .map_err(|error| AppError::Internal(error.to_string()))?;

@@ -24,6 +24,8 @@ pub const TOLERANCE_SECONDS: i64 = 300;
 pub enum SignatureError {
     #[error("a signature header is missing or malformed")]
     MissingHeader,
+    #[error("the timestamp is not a whole number of seconds")]
+    MalformedTimestamp,
     #[error("the timestamp is outside the allowed window")]
     Stale,
     #[error("no signature matches")]
@@ -37,6 +39,7 @@ impl SignatureError {
     pub fn reason(self) -> &'static str {
         match self {
             Self::MissingHeader => "missing_header",
+            Self::MalformedTimestamp => "malformed_timestamp",
             Self::Stale => "stale_timestamp",
             Self::Mismatch => "bad_signature",
             Self::BadSecret => "bad_secret",
@@ -44,9 +47,15 @@ impl SignatureError {
     }
 }
 
+/// Whether `timestamp` (unix seconds, as the sender wrote it) is within the tolerance of `now`.
+/// The header is unauthenticated input: any integer may arrive, `i64::MIN` included, so the
+/// distance is computed without overflow.
 fn fresh(timestamp: &str, now: DateTime<Utc>) -> Result<(), SignatureError> {
-    let seconds: i64 = timestamp.trim().parse().map_err(|_| SignatureError::MissingHeader)?;
-    if (now.timestamp() - seconds).abs() > TOLERANCE_SECONDS { Err(SignatureError::Stale) } else { Ok(()) }
+    let seconds: i64 = timestamp.trim().parse().map_err(|_| SignatureError::MalformedTimestamp)?;
+    match now.timestamp().checked_sub(seconds) {
+        Some(distance) if distance.unsigned_abs() <= TOLERANCE_SECONDS.unsigned_abs() => Ok(()),
+        _ => Err(SignatureError::Stale),
+    }
 }
 
 /// Standard Webhooks: `webhook-signature` lists `v1,<base64 HMAC-SHA256(key, "{id}.{ts}.{body}")>`
@@ -104,12 +113,48 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
     (0..text.len()).step_by(2).map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok()).collect()
 }
 
+/// The longest delivery id accepted as an idempotency key (contract §5).
+pub const MAX_DELIVERY_ID_BYTES: usize = 8 * 1024;
+
+/// A delivery id over `MAX_DELIVERY_ID_BYTES`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("must be at most {MAX_DELIVERY_ID_BYTES} bytes")]
+pub struct DeliveryIdTooLong;
+
+/// A delivery's idempotency key: the id as the sender wrote it (echoed as `event_id`), and the
+/// SHA-256 of it that the stores key the delivery by, since a raw id may be longer than a
+/// DynamoDB partition key (2,048 bytes) allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryId {
+    raw: String,
+    digest: String,
+}
+
+impl DeliveryId {
+    pub fn new(raw: &str) -> Result<Self, DeliveryIdTooLong> {
+        if raw.len() > MAX_DELIVERY_ID_BYTES {
+            return Err(DeliveryIdTooLong);
+        }
+        Ok(Self { raw: raw.to_owned(), digest: hex(&Sha256::digest(raw.as_bytes())) })
+    }
+
+    /// The id as received.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// Lowercase hex SHA-256 of the id: 64 characters, whatever the id's length.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+}
+
 /// A BambooHR delivery's id: the SHA-256 of its timestamp and body.
-pub fn bamboohr_delivery_id(timestamp: &str, body: &[u8]) -> String {
+pub fn bamboohr_delivery_id(timestamp: &str, body: &[u8]) -> DeliveryId {
     let mut digest = Sha256::new();
     digest.update(timestamp.as_bytes());
     digest.update(body);
-    hex(&digest.finalize())
+    DeliveryId::new(&hex(&digest.finalize())).expect("64 hex digits are within the limit")
 }
 
 /// The SHA-256 of a body, to tell a redelivery from a different body under the same id.
@@ -444,6 +489,48 @@ mod tests {
             verify_standard(secret, None, Some("1614265330"), Some(signature), body, at(1614265330)),
             Err(SignatureError::MissingHeader)
         );
+    }
+
+    #[test]
+    fn absurd_or_non_integer_timestamps_are_refused_without_overflow() {
+        let now = at(1_700_000_000);
+        for absurd in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX, 1_700_000_000 - 301, 1_700_000_000 + 301] {
+            assert_eq!(fresh(&absurd.to_string(), now), Err(SignatureError::Stale), "{absurd}");
+        }
+        for malformed in
+            ["", " ", "1.7e9", "1700000000.0", "0x6553f100", "１７００００００００", "17000000000000000000000"]
+        {
+            assert_eq!(fresh(malformed, now), Err(SignatureError::MalformedTimestamp), "{malformed:?}");
+        }
+        assert_eq!(fresh("1700000300", now), Ok(()), "the window's edge is inside");
+        assert_eq!(fresh(" 1699999700 ", now), Ok(()));
+        // The same check guards both providers.
+        let minimum = i64::MIN.to_string();
+        assert_eq!(verify_bamboohr("secret", Some(&minimum), Some("00"), b"{}", now), Err(SignatureError::Stale));
+        assert_eq!(
+            verify_standard("whsec_AAAA", Some("id"), Some(&minimum), Some("v1,AA=="), b"{}", now),
+            Err(SignatureError::Stale)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn freshness_is_the_true_distance_for_any_integer(
+            seconds in proptest::num::i64::ANY,
+            now in -8_000_000_000_000i64..8_000_000_000_000,
+        ) {
+            let expected = if (i128::from(now) - i128::from(seconds)).abs() <= i128::from(TOLERANCE_SECONDS) {
+                Ok(())
+            } else {
+                Err(SignatureError::Stale)
+            };
+            proptest::prop_assert_eq!(fresh(&seconds.to_string(), at(now)), expected);
+        }
+
+        #[test]
+        fn any_timestamp_header_is_judged_without_panicking(header in "\\PC{0,40}") {
+            let _ = fresh(&header, at(1_700_000_000));
+        }
     }
 
     #[test]
