@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::domain::audit::{AuditEntry, TargetType};
 use crate::domain::directory::{Employee, EmployeeDraft, EmployeeStatus};
 use crate::domain::hris::{HrisEmployee, HrisEvent, HrisEventKind, workflow_for};
+use crate::domain::hris_url::{HrisBaseUrl, UrlPolicy};
 use crate::domain::messages;
 use crate::domain::tenant::{SecretField, Tenant};
 use crate::domain::workflow::{TriggeredBy, Workflow};
@@ -46,24 +47,37 @@ pub struct HrisService {
     pub clock: Arc<dyn Clock>,
     pub api: Arc<dyn HrisApi>,
     pub secrets: Arc<SecretBox>,
+    pub urls: UrlPolicy,
 }
 
 impl HrisService {
-    /// The tenant's HRIS API access, when an API key is configured.
-    pub fn access(&self, tenant: &Tenant) -> Option<HrisAccess> {
-        let hris = tenant.hris.as_ref()?;
-        let api_key = self.secrets.open(hris.api_key.as_ref()?, &SecretField::HrisApiKey.context(&tenant.id)).ok()?;
+    /// The tenant's HRIS API access, when an API key and a base URL (or subdomain) are
+    /// configured. The URL is judged again here, at every use: one stored before the rules
+    /// tightened, or by a process with another policy, is never fetched.
+    pub fn access(&self, tenant: &Tenant) -> Result<Option<HrisAccess>, HrisError> {
+        let Some(hris) = tenant.hris.as_ref() else { return Ok(None) };
+        let Some(api_key) = hris
+            .api_key
+            .as_ref()
+            .and_then(|sealed| self.secrets.open(sealed, &SecretField::HrisApiKey.context(&tenant.id)).ok())
+        else {
+            return Ok(None);
+        };
         let base_url = match (&hris.api_base_url, &hris.subdomain) {
             (Some(url), _) => url.clone(),
             (None, Some(subdomain)) => crate::adapters::bamboohr::default_base_url(subdomain),
-            (None, None) => return None,
+            (None, None) => return Ok(None),
         };
-        Some(HrisAccess { base_url, api_key })
+        let base_url = HrisBaseUrl::parse(&base_url, self.urls).map_err(|reason| {
+            tracing::warn!(tenant_id = %tenant.id, %reason, "stored HRIS API URL refused");
+            HrisError::Invalid(format!("hris.api_base_url {reason}"))
+        })?;
+        Ok(Some(HrisAccess { base_url, api_key }))
     }
 
     /// Reads an employee from the HRIS API (BambooHR's event-based webhooks and the sync).
     pub async fn lookup(&self, tenant: &Tenant, kind: HrisEventKind, id: &str) -> Result<HrisEvent, HrisError> {
-        let access = self.access(tenant).ok_or_else(|| {
+        let access = self.access(tenant)?.ok_or_else(|| {
             HrisError::Invalid("reading employees from the HRIS needs hris.api_key and hris.subdomain".into())
         })?;
         let employee = self.api.employee(&access, id).await?;
@@ -180,7 +194,7 @@ impl HrisService {
 
     /// Pulls the employees changed since the tenant's cursor and applies them like webhooks.
     pub async fn sync(&self, tenant: &Tenant) -> Result<(usize, usize), HrisError> {
-        let Some(access) = self.access(tenant) else { return Ok((0, 0)) };
+        let Some(access) = self.access(tenant)? else { return Ok((0, 0)) };
         let cursor = self.store.sync_cursor(&tenant.id).await?;
         let changes = self.api.changes(&access, cursor.as_deref()).await?;
         let mut started = 0;

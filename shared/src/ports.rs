@@ -377,7 +377,8 @@ pub trait EventPublisher: Send + Sync {
 /// How the service reaches a tenant's HRIS API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HrisAccess {
-    pub base_url: String,
+    /// Checked against the process's URL policy when the access is made, not only when stored.
+    pub base_url: crate::domain::hris_url::HrisBaseUrl,
     pub api_key: String,
 }
 

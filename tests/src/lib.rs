@@ -90,6 +90,8 @@ pub fn config() -> ApiConfig {
         frontend_url: "https://app.assetronics.example".to_owned(),
         emails_per_second: 1000.0,
         cors_allowed_origins: vec!["http://localhost:5173".to_owned()],
+        // The tests run the local server's routes, with stand-ins of HRIS APIs on loopback.
+        hris_urls: shared::domain::hris_url::UrlPolicy::AlsoLocalhost,
     }
 }
 

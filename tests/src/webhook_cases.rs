@@ -354,6 +354,8 @@ pub async fn a_termination_starts_an_equipment_return_listing_the_assets(backend
 pub struct FakeBamboo {
     pub base_url: String,
     pub calls: Arc<AtomicUsize>,
+    /// The path of every employee read, as requested (escapes kept).
+    pub employee_paths: Arc<Mutex<Vec<String>>>,
     employees: Arc<Mutex<HashMap<String, Value>>>,
 }
 
@@ -361,6 +363,7 @@ impl FakeBamboo {
     pub async fn start(failures_first: bool) -> Self {
         let calls = Arc::new(AtomicUsize::new(0));
         let employees: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
+        let employee_paths: Arc<Mutex<Vec<String>>> = Arc::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
         let (counted, stored, next_page) =
@@ -410,8 +413,10 @@ impl FakeBamboo {
                 "/v1/employees/{id}",
                 axum::routing::get({
                     let stored = employees.clone();
-                    move |axum::extract::Path(id): axum::extract::Path<String>| {
+                    let paths = employee_paths.clone();
+                    move |axum::extract::Path(id): axum::extract::Path<String>, uri: axum::http::Uri| {
                         let stored = stored.clone();
+                        paths.lock().unwrap().push(uri.path().to_owned());
                         async move {
                             match stored.lock().unwrap().get(&id) {
                                 Some(employee) => axum::Json(employee.clone()).into_response(),
@@ -422,7 +427,7 @@ impl FakeBamboo {
                 }),
             );
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        Self { base_url, calls, employees }
+        Self { base_url, calls, employee_paths, employees }
     }
 
     pub fn add(&self, id: &str, first_name: &str, email: &str, hire_date: &str) {
@@ -496,6 +501,102 @@ pub async fn the_sync_applies_changes_once_with_webhooks(backend: Backend) {
     let again = app.request(Method::POST, "/local/jobs/hris-sync", None, None).await;
     assert_eq!(again.data()["counts"]["workflows_started"], 0);
     assert_eq!(workflows(&app).await.len(), 4);
+}
+
+/// `hris.api_base_url` is parsed, not prefix-matched: the userinfo trick, internal addresses and
+/// plain http are 422; plain http to localhost only on the local server (contract §2).
+pub async fn hris_api_urls_must_be_public_https(backend: Backend) {
+    let local = TestApp::new(backend).await;
+    local.add_tenant("acme").await;
+    configure(&local, "acme", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET})).await;
+    let set_url = |app: &TestApp, url: &str| {
+        let (app, url) = (app.clone(), url.to_owned());
+        async move {
+            let patch = json!({"hris": {"api_base_url": url}});
+            app.request(Method::PATCH, "/api/v1/tenant/settings", Some(&admin("acme")), Some(patch)).await
+        }
+    };
+    let refused = [
+        "http://127.0.0.1:1@169.254.169.254/",
+        "https://127.0.0.1:1@169.254.169.254/latest/meta-data",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::ffff:169.254.169.254]/",
+        "https://10.0.0.8/v1",
+        "https://192.168.1.20/v1",
+        "https://100.64.0.1/v1",
+        "https://[fd00::1]/v1",
+        "https://[fe80::1]/v1",
+        "https://127.0.0.2/v1",
+        "http://hris.example.com/v1",
+        "http://169.254.169.254/",
+        "not a url",
+    ];
+    for url in refused {
+        let response = set_url(&local, url).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {:?}", response.body);
+        assert!(response.body["errors"]["hris.api_base_url"].is_array(), "{url}: {:?}", response.body);
+    }
+    let settings = local.request(Method::GET, "/api/v1/tenant/settings", Some(&admin("acme")), None).await;
+    assert_eq!(settings.data()["hris"]["api_base_url"], Value::Null, "nothing refused was stored");
+    let public = set_url(&local, "https://API.bamboohr.com/api/gateway.php/acme/v1/").await;
+    assert_eq!(public.status, StatusCode::OK, "{:?}", public.body);
+    assert_eq!(public.data()["hris"]["api_base_url"], "https://api.bamboohr.com/api/gateway.php/acme/v1");
+    let stand_in = set_url(&local, "http://127.0.0.1:4010/v1").await;
+    assert_eq!(stand_in.status, StatusCode::OK, "the local server reaches stand-ins: {:?}", stand_in.body);
+
+    // A deployed function on the same data refuses the loopback stand-in.
+    let deployed = deployed_app(&local);
+    let response = set_url(&deployed, "http://localhost:4010/v1").await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+}
+
+/// The same store served as a deployed function serves it: public https HRIS URLs only.
+fn deployed_app(app: &TestApp) -> TestApp {
+    let config = shared::config::ApiConfig {
+        hris_urls: shared::domain::hris_url::UrlPolicy::PublicHttpsOnly,
+        ..crate::config()
+    };
+    let clock = Arc::new(shared::clock::FixedClock(crate::test_now()));
+    TestApp::configured(app.store.clone(), app.backend, clock, config)
+}
+
+/// A URL stored under a laxer policy is judged again when used: never fetched.
+pub async fn a_refused_stored_hris_url_is_never_fetched(backend: Backend) {
+    let local = TestApp::new(backend).await;
+    local.add_tenant("acme").await;
+    let bamboo = FakeBamboo::start(false).await;
+    bamboo.add("300", "Dee", "dee@acme.example", "2026-12-20");
+    configure(&local, "acme", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET, "api_key": "key", "api_base_url": bamboo.base_url})).await;
+    let deployed = deployed_app(&local);
+    let event_based = json!({"type": "employee.created", "data": {"companyId": "1", "employeeId": "300"}});
+    let response = deployed.send(bamboo_delivery("acme", now(), &event_based)).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+    let run = deployed.request(Method::POST, "/local/jobs/hris-sync", None, None).await;
+    assert_eq!(run.status, StatusCode::OK, "{:?}", run.body);
+    assert_eq!(run.data()["errors"].as_array().map(Vec::len), Some(1), "the sync reports the tenant: {:?}", run.data());
+    assert!(bamboo.employee_paths.lock().unwrap().is_empty(), "no employee was read");
+    assert_eq!(bamboo.calls.load(Ordering::SeqCst), 0, "no change list was read");
+    // The local server, whose policy allows the stand-in, reads it.
+    let response = local.send(bamboo_delivery("acme", now(), &event_based)).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+}
+
+/// An employee id from a delivery is one escaped path segment of the HRIS API URL.
+pub async fn employee_ids_from_deliveries_are_escaped_path_segments(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.add_tenant("acme").await;
+    let bamboo = FakeBamboo::start(false).await;
+    let hostile = "../../x?y#z";
+    bamboo.add(hostile, "Dee", "dee@acme.example", "2026-12-20");
+    configure(&app, "acme", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET, "api_key": "key", "api_base_url": bamboo.base_url})).await;
+    let event_based = json!({"type": "employee.created", "data": {"companyId": "1", "employeeId": hostile}});
+    let response = app.send(bamboo_delivery("acme", now(), &event_based)).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(
+        bamboo.employee_paths.lock().unwrap().as_slice(),
+        ["/v1/employees/%2E%2E%2F%2E%2E%2Fx%3Fy%23z"],
+        "one segment under /v1/employees, nothing of it read as a path, query or fragment"
+    );
 }
 
 /// One step of a random mix: a webhook delivery of hire `n` (a redelivery when `reuse_id`), or a sync run.

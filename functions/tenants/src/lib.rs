@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use shared::domain::audit::{AuditEntry, TargetType};
+use shared::domain::hris_url::HrisBaseUrl;
 use shared::domain::tenant::{HrisProvider, HrisSettings, SecretField, Tenant, TenantStatus, TenantView, Timezone};
 use shared::domain::validation::{Email, FieldErrors, TenantId, text_within};
 use shared::http::extract::{Admins, ApiJson, Authorized, IfMatch, PlatformAdmin, nullable};
@@ -164,10 +165,14 @@ struct SettingsPatch {
     hris: Option<Option<HrisPatch>>,
 }
 
+/// Merged into the stored `hris` settings (RFC 7396): absent fields stay, `null` removes one.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct HrisPatch {
-    provider: Option<HrisProvider>,
+    /// Required when no HRIS is configured yet; cannot be removed (send `"hris": null` instead).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<HrisProvider>, nullable = false)]
+    provider: Option<Option<HrisProvider>>,
     /// `whsec_<base64>` for `standard`; BambooHR's webhook secret for `bamboohr`.
     #[serde(default, deserialize_with = "nullable")]
     signing_secret: Option<Option<String>>,
@@ -176,8 +181,14 @@ struct HrisPatch {
     /// The BambooHR company subdomain.
     #[serde(default, deserialize_with = "nullable")]
     subdomain: Option<Option<String>>,
-    /// Overrides the vendor's API base URL.
+    /// Overrides the vendor's API base URL. The service sends the tenant's API key there, so it
+    /// must be `https://`, without a user name or password, query or fragment, and must not name
+    /// `localhost` or a loopback, link-local (169.254/16, fe80::/10), private (RFC 1918, CGNAT
+    /// 100.64/10, fc00::/7), unspecified or multicast address, IPv4-mapped IPv6 forms included
+    /// (422 otherwise). Only the local server also accepts `http://localhost` and
+    /// `http://127.0.0.1`, for stand-ins in tests.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, format = "uri", max_length = 2048, example = "https://api.bamboohr.com/api/gateway.php/acme/v1")]
     api_base_url: Option<Option<String>>,
 }
 
@@ -230,7 +241,14 @@ fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Re
         Some(None) => changed.hris = None,
         Some(Some(hris)) => {
             let existing = tenant.hris.clone();
-            let provider = hris.provider.or(existing.as_ref().map(|hris| hris.provider));
+            let provider = match hris.provider {
+                Some(None) => {
+                    errors.add("hris.provider", "cannot be removed; send \"hris\": null to remove the HRIS");
+                    return Err(AppError::Validation(errors));
+                }
+                Some(Some(provider)) => Some(provider),
+                None => existing.as_ref().map(|hris| hris.provider),
+            };
             let Some(provider) = provider else {
                 errors.add("hris.provider", "is required to configure an HRIS");
                 return Err(AppError::Validation(errors));
@@ -271,10 +289,13 @@ fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Re
                 settings.subdomain = subdomain;
             }
             if let Some(url) = hris.api_base_url {
-                if url.as_deref().is_some_and(|url| !is_https_url(url) && !is_loopback_url(url)) {
-                    errors.add("hris.api_base_url", "must be an https:// URL");
-                }
-                settings.api_base_url = url.map(|url| url.trim_end_matches('/').to_owned());
+                settings.api_base_url = url.and_then(|url| match HrisBaseUrl::parse(&url, state.hris_urls) {
+                    Ok(url) => Some(url.as_str().to_owned()),
+                    Err(reason) => {
+                        errors.add("hris.api_base_url", reason.to_string());
+                        None
+                    }
+                });
             }
             changed.hris = Some(settings);
         }
@@ -285,13 +306,6 @@ fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Re
 
 fn is_https_url(url: &str) -> bool {
     url.strip_prefix("https://").is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
-}
-
-/// Plain http is allowed to this machine only, for a local HRIS stand-in.
-fn is_loopback_url(url: &str) -> bool {
-    ["http://127.0.0.1:", "http://localhost:", "http://127.0.0.1/", "http://localhost/"]
-        .iter()
-        .any(|prefix| url.starts_with(prefix))
 }
 
 fn check_signing_secret(provider: HrisProvider, secret: &str) -> Result<(), &'static str> {
