@@ -349,6 +349,122 @@ pub async fn a_termination_starts_an_equipment_return_listing_the_assets(backend
     assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+async fn deliver(app: &TestApp, id: &str, body: &Value) -> TestResponse {
+    app.send(standard_delivery("acme", id, now(), body, STANDARD_SECRET)).await
+}
+
+async fn get(app: &TestApp, path: &str) -> Value {
+    let response = app.request(Method::GET, path, Some(&admin("acme")), None).await;
+    assert_eq!(response.status, StatusCode::OK, "{path}: {:?}", response.body);
+    response.data().clone()
+}
+
+/// Contract §5: an event may name the employee by email alone (at least one of hris_id and
+/// email); an hris_id match wins over email; an email that belongs to another employee is not
+/// taken over, the rest of the event is applied; text over a limit is truncated.
+pub async fn events_name_employees_by_hris_id_or_email(backend: Backend) {
+    let app = standard_app(backend).await;
+    let ana = deliver(&app, "h1", &hire("E-1", "ana@acme.example", "2026-12-14")).await;
+    let bo = deliver(&app, "h2", &hire("E-2", "bo@acme.example", "2026-12-14")).await;
+    let (ana_id, bo_id) = (ana.data()["employee_id"].clone(), bo.data()["employee_id"].clone());
+
+    let by_email = json!({"type": "employee.updated", "data": {"employee": {"email": "ANA@acme.example", "title": "Lead designer"}}});
+    let response = deliver(&app, "u1", &by_email).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(response.data()["employee_id"], ana_id);
+    let ana_now = get(&app, &format!("/api/v1/employees/{}", ana_id.as_str().unwrap())).await;
+    assert_eq!((ana_now["title"].clone(), ana_now["hris_id"].clone()), (json!("Lead designer"), json!("E-1")));
+
+    let nameless = json!({"type": "employee.updated", "data": {"employee": {"title": "Who?"}}});
+    let response = deliver(&app, "u2", &nameless).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+
+    // E-1 with Bo's email: E-1 (Ana) is updated, her email stays, Bo is untouched.
+    let clash = json!({"type": "employee.updated", "data": {"employee": {"hris_id": "E-1", "email": "bo@acme.example", "last_name": "Costa"}}});
+    let response = deliver(&app, "u3", &clash).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(response.data()["employee_id"], ana_id, "the hris_id match wins");
+    let ana_now = get(&app, &format!("/api/v1/employees/{}", ana_id.as_str().unwrap())).await;
+    assert_eq!((ana_now["email"].clone(), ana_now["last_name"].clone()), (json!("ana@acme.example"), json!("Costa")));
+    let bo_now = get(&app, &format!("/api/v1/employees/{}", bo_id.as_str().unwrap())).await;
+    assert_eq!((bo_now["email"].clone(), bo_now["last_name"].clone()), (json!("bo@acme.example"), json!("Silva")));
+
+    // A new hire by email alone, with text past every limit.
+    let long = json!({"type": "employee.created", "data": {"employee": {"email": "cy@acme.example",
+        "first_name": format!("  {}", "C".repeat(500)), "last_name": "L".repeat(101), "title": "T".repeat(1000),
+        "team": "t".repeat(300), "start_date": "2026-12-21"}}});
+    let response = deliver(&app, "h3", &long).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert!(response.data()["workflow_id"].is_string());
+    let cy = get(&app, &format!("/api/v1/employees/{}", response.data()["employee_id"].as_str().unwrap())).await;
+    assert_eq!(cy["first_name"], "C".repeat(100));
+    assert_eq!(cy["last_name"], "L".repeat(100));
+    assert_eq!(cy["title"], "T".repeat(200));
+    assert_eq!(cy["team"], "t".repeat(100));
+    assert_eq!(cy["hris_id"], Value::Null);
+    let long_id = json!({"type": "employee.updated", "data": {"employee": {"hris_id": "9".repeat(150), "email": "cy@acme.example"}}});
+    let response = deliver(&app, "u4", &long_id).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let cy = get(&app, &format!("/api/v1/employees/{}", response.data()["employee_id"].as_str().unwrap())).await;
+    assert_eq!(cy["hris_id"], "9".repeat(100));
+}
+
+/// Contract §5: a termination dated before the start date is a withdrawn hire: the pending or
+/// in-progress onboarding is cancelled with a reason, and equipment is collected only from an
+/// employee who holds some. Redeliveries and new ids for the same change are duplicates.
+pub async fn a_termination_before_the_start_date_is_a_withdrawn_hire(backend: Backend) {
+    let app = standard_app(backend).await;
+    // Ana, pending onboarding, no assets.
+    let ana = deliver(&app, "h1", &hire("E-1", "ana@acme.example", "2026-12-14")).await;
+    let ana_onboarding = ana.data()["workflow_id"].as_str().unwrap().to_owned();
+    let withdrawn = |hris_id: &str| json!({"type": "employee.terminated", "data": {"employee": {"hris_id": hris_id, "termination_date": "2026-12-01"}}});
+    let response = deliver(&app, "t1", &withdrawn("E-1")).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(
+        (response.data()["workflow_id"].clone(), response.data()["duplicate"].clone()),
+        (Value::Null, json!(false)),
+        "no assets, no offboarding"
+    );
+    let onboarding = get(&app, &format!("/api/v1/workflows/{ana_onboarding}")).await;
+    assert_eq!(onboarding["status"], "cancelled");
+    assert_eq!(onboarding["metadata"]["cancellation_reason"], "withdrawn hire: terminated before the start date");
+    let employee = get(&app, &format!("/api/v1/employees/{}", ana.data()["employee_id"].as_str().unwrap())).await;
+    assert_eq!(
+        (employee["status"].clone(), employee["termination_date"].clone()),
+        (json!("terminated"), json!("2026-12-01"))
+    );
+    let again = deliver(&app, "t1", &withdrawn("E-1")).await;
+    assert_eq!((again.data()["duplicate"].clone(), again.data()["workflow_id"].clone()), (json!(true), Value::Null));
+    let new_id = deliver(&app, "t1-bis", &withdrawn("E-1")).await;
+    assert_eq!(new_id.status, StatusCode::OK, "{:?}", new_id.body);
+    assert_eq!((new_id.data()["duplicate"].clone(), new_id.data()["workflow_id"].clone()), (json!(true), Value::Null));
+
+    // Bo, onboarding already in progress, holding a laptop.
+    let bo = deliver(&app, "h2", &hire("E-2", "bo@acme.example", "2026-12-14")).await;
+    let bo_onboarding = bo.data()["workflow_id"].as_str().unwrap().to_owned();
+    let started = app
+        .request(Method::POST, &format!("/api/v1/workflows/{bo_onboarding}/start"), Some(&admin("acme")), None)
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{:?}", started.body);
+    let laptop = json!({"asset_tag": "LT-2", "name": "Mac", "category": "laptop", "assigned_employee_id": bo.data()["employee_id"]});
+    let laptop = app.request(Method::POST, "/api/v1/assets", Some(&admin("acme")), Some(laptop)).await;
+    assert_eq!(laptop.status, StatusCode::CREATED, "{:?}", laptop.body);
+    let response = deliver(&app, "t2", &withdrawn("E-2")).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let offboarding_id = response.data()["workflow_id"].as_str().expect("an offboarding: assets are held").to_owned();
+    let offboarding = get(&app, &format!("/api/v1/workflows/{offboarding_id}")).await;
+    assert_eq!(offboarding["template_key"], "equipment_return");
+    assert_eq!(offboarding["metadata"]["asset_ids"], json!([laptop.data()["id"]]));
+    assert_eq!(get(&app, &format!("/api/v1/workflows/{bo_onboarding}")).await["status"], "cancelled");
+    let new_id = deliver(&app, "t2-bis", &withdrawn("E-2")).await;
+    assert_eq!(
+        (new_id.data()["duplicate"].clone(), new_id.data()["workflow_id"].clone()),
+        (json!(true), json!(offboarding_id))
+    );
+    let all = workflows(&app).await;
+    assert_eq!(all.len(), 3, "two onboardings and one offboarding: {all:?}");
+}
+
 /// A stand-in of BambooHR's API on loopback: employees by id, changes since a cursor (in two
 /// pages), and injected failures (429 with Retry-After, then a 500) on the first calls.
 pub struct FakeBamboo {
@@ -548,6 +664,43 @@ pub async fn hris_api_urls_must_be_public_https(backend: Backend) {
     let deployed = deployed_app(&local);
     let response = set_url(&deployed, "http://localhost:4010/v1").await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+}
+
+/// Contract §2: a settings PATCH merges `hris` (RFC 7396): absent fields stay, `null` removes
+/// one (the provider cannot be removed alone), `"hris": null` removes it all; secrets stay
+/// write-only.
+pub async fn settings_patches_merge_hris(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.add_tenant("acme").await;
+    let patch = |body: Value| {
+        let app = app.clone();
+        async move { app.request(Method::PATCH, "/api/v1/tenant/settings", Some(&admin("acme")), Some(body)).await }
+    };
+    let full = json!({"hris": {"provider": "bamboohr", "signing_secret": BAMBOO_SECRET, "api_key": "key-that-is-secret",
+        "subdomain": "acme", "api_base_url": "https://hris.example.com/v1"}});
+    assert_eq!(patch(full).await.status, StatusCode::OK);
+    let response = patch(json!({"hris": {"subdomain": "globex"}})).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(
+        response.data()["hris"],
+        json!({"provider": "bamboohr", "signing_secret_set": true, "api_key_set": true, "subdomain": "globex",
+            "api_base_url": "https://hris.example.com/v1"}),
+        "only the subdomain changed"
+    );
+    let text = response.body.to_string();
+    assert!(!text.contains(BAMBOO_SECRET) && !text.contains("key-that-is-secret"), "secrets are write-only: {text}");
+    let response = patch(json!({"hris": {"api_base_url": null, "api_key": null}})).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(
+        response.data()["hris"],
+        json!({"provider": "bamboohr", "signing_secret_set": true, "api_key_set": false, "subdomain": "globex",
+            "api_base_url": null})
+    );
+    let response = patch(json!({"hris": {"provider": null}})).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+    assert!(response.body["errors"]["hris.provider"].is_array(), "{:?}", response.body);
+    let response = patch(json!({"hris": null})).await;
+    assert_eq!((response.status, response.data()["hris"].clone()), (StatusCode::OK, Value::Null));
 }
 
 /// The same store served as a deployed function serves it: public https HRIS URLs only.

@@ -99,7 +99,7 @@ impl HrisApi for BambooHr {
         let url = format!("{}?fields={FIELDS}", access.base_url.join(&["employees", id]));
         let body = self.get(access, &url).await?;
         let fields = body.as_object().cloned().unwrap_or_default();
-        bamboohr_employee(id.to_owned(), &fields).map_err(|error| DeliveryError(error.to_string()))
+        bamboohr_employee(id, &fields).map_err(|error| DeliveryError(error.to_string()))
     }
 
     async fn changes(&self, access: &HrisAccess, since: Option<&str>) -> Result<HrisChanges, DeliveryError> {
