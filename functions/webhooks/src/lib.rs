@@ -77,15 +77,15 @@ async fn signing_tenant(state: &AppState, query: Option<&str>) -> Result<(Tenant
 #[utoipa::path(post, path = "/api/v1/webhooks/hris", tag = "webhooks", security(()),
     params(
         ("tenant" = String, Query, description = "The tenant id"),
-        ("webhook-id" = Option<String>, Header, description = "Standard Webhooks: the delivery id"),
-        ("webhook-timestamp" = Option<String>, Header, description = "Standard Webhooks: unix seconds"),
+        ("webhook-id" = Option<String>, Header, max_length = 8192, description = "Standard Webhooks: the delivery id, the idempotency key: up to 8,192 bytes (422 beyond, after the signature is checked); stored as its SHA-256, echoed as `event_id`"),
+        ("webhook-timestamp" = Option<String>, Header, description = "Standard Webhooks: unix seconds, an integer within 300 s of now (401 otherwise)"),
         ("webhook-signature" = Option<String>, Header, description = "Standard Webhooks: `v1,<base64>` entries"),
-        ("X-BambooHR-Timestamp" = Option<String>, Header, description = "BambooHR: unix seconds"),
+        ("X-BambooHR-Timestamp" = Option<String>, Header, description = "BambooHR: unix seconds, an integer within 300 s of now (401 otherwise)"),
         ("X-BambooHR-Signature" = Option<String>, Header, description = "BambooHR: hex HMAC-SHA256 of body + timestamp"),
     ),
-    request_body(content = Object, description = "A Standard Webhooks employee event, or BambooHR's field-based or event-based payload"),
+    request_body(content = Object, description = "A Standard Webhooks employee event (`data.employee` names the employee by `hris_id`, `email` or both; neither is 422; text past the directory's limits is truncated), or BambooHR's field-based or event-based payload"),
     responses(
-        (status = 200, description = "`{data: {event_id, employee_id, workflow_id, duplicate}}`, or a list for a BambooHR delivery of several employees", body = Object),
+        (status = 200, description = "`{data: {event_id, employee_id, workflow_id, duplicate}}`, or a list for a BambooHR delivery of several employees. A termination dated before the start date (a withdrawn hire) cancels the pending or in-progress onboarding and answers the offboarding workflow's id (made only if the employee holds assets) or null", body = Object),
         Problems,
     ))]
 async fn receive(
