@@ -9,6 +9,7 @@ use jsonwebtoken::Algorithm;
 use std::sync::Arc;
 
 use crate::auth::{AuthConfig, JwksSource};
+use crate::domain::hris_url::UrlPolicy;
 use crate::secrets::SecretBox;
 
 /// The local server's JWT secret when `JWT_SECRET` is unset. For development only: anyone can
@@ -30,6 +31,9 @@ pub struct ApiConfig {
     pub frontend_url: String,
     /// The mail provider's send rate, emails per second (`SES_MAX_SEND_RATE`, default 14).
     pub emails_per_second: f64,
+    /// Which HRIS API URLs tenants may configure: public https only when deployed; the local
+    /// server also reaches stand-ins on localhost.
+    pub hris_urls: UrlPolicy,
     /// How long a request may take before it ends with 503 (`REQUEST_BUDGET_SECONDS`, default 8:
     /// inside the deployed functions' 10 s timeout and the local server's 10 s of contract §1).
     pub request_budget: std::time::Duration,
@@ -129,6 +133,7 @@ impl ApiConfig {
             frontend_url: required("FRONTEND_BASE_URL")?,
             emails_per_second: send_rate()?,
             request_budget: request_budget()?,
+            hris_urls: UrlPolicy::PublicHttpsOnly,
         })
     }
 
@@ -144,6 +149,7 @@ impl ApiConfig {
             frontend_url: optional("FRONTEND_BASE_URL").unwrap_or_else(|| DEV_CORS_ORIGIN.to_owned()),
             emails_per_second: send_rate()?,
             request_budget: request_budget()?,
+            hris_urls: UrlPolicy::AlsoLocalhost,
         })
     }
 

@@ -10,13 +10,20 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::domain::audit::{AuditEntry, TargetType};
+use crate::domain::caller::Scope;
 use crate::domain::directory::{Employee, EmployeeDraft, EmployeeStatus};
-use crate::domain::hris::{HrisEmployee, HrisEvent, HrisEventKind, workflow_for};
+use crate::domain::hris::{
+    HrisEmployee, HrisEvent, HrisEventKind, WITHDRAWN_HIRE_REASON, is_withdrawn_hire, workflow_for,
+};
+use crate::domain::hris_url::{HrisBaseUrl, UrlPolicy};
 use crate::domain::messages;
 use crate::domain::tenant::{SecretField, Tenant};
-use crate::domain::workflow::{TriggeredBy, Workflow};
+use crate::domain::workflow::{TriggeredBy, Workflow, WorkflowType};
 use crate::notify::Notifier;
-use crate::ports::{AssetFilter, DeliveryError, DirectoryQuery, EmployeeKey, HrisAccess, HrisApi, Store, StoreError};
+use crate::ports::{
+    AssetFilter, DeliveryError, DirectoryQuery, EmployeeKey, HrisAccess, HrisApi, Store, StoreError, WorkflowFilter,
+    WorkflowQuery,
+};
 use crate::secrets::SecretBox;
 
 /// The outcome of one event, as the webhook answers it.
@@ -46,24 +53,37 @@ pub struct HrisService {
     pub clock: Arc<dyn Clock>,
     pub api: Arc<dyn HrisApi>,
     pub secrets: Arc<SecretBox>,
+    pub urls: UrlPolicy,
 }
 
 impl HrisService {
-    /// The tenant's HRIS API access, when an API key is configured.
-    pub fn access(&self, tenant: &Tenant) -> Option<HrisAccess> {
-        let hris = tenant.hris.as_ref()?;
-        let api_key = self.secrets.open(hris.api_key.as_ref()?, &SecretField::HrisApiKey.context(&tenant.id)).ok()?;
+    /// The tenant's HRIS API access, when an API key and a base URL (or subdomain) are
+    /// configured. The URL is judged again here, at every use: one stored before the rules
+    /// tightened, or by a process with another policy, is never fetched.
+    pub fn access(&self, tenant: &Tenant) -> Result<Option<HrisAccess>, HrisError> {
+        let Some(hris) = tenant.hris.as_ref() else { return Ok(None) };
+        let Some(api_key) = hris
+            .api_key
+            .as_ref()
+            .and_then(|sealed| self.secrets.open(sealed, &SecretField::HrisApiKey.context(&tenant.id)).ok())
+        else {
+            return Ok(None);
+        };
         let base_url = match (&hris.api_base_url, &hris.subdomain) {
             (Some(url), _) => url.clone(),
             (None, Some(subdomain)) => crate::adapters::bamboohr::default_base_url(subdomain),
-            (None, None) => return None,
+            (None, None) => return Ok(None),
         };
-        Some(HrisAccess { base_url, api_key })
+        let base_url = HrisBaseUrl::parse(&base_url, self.urls).map_err(|reason| {
+            tracing::warn!(tenant_id = %tenant.id, %reason, "stored HRIS API URL refused");
+            HrisError::Invalid(format!("hris.api_base_url {reason}"))
+        })?;
+        Ok(Some(HrisAccess { base_url, api_key }))
     }
 
     /// Reads an employee from the HRIS API (BambooHR's event-based webhooks and the sync).
     pub async fn lookup(&self, tenant: &Tenant, kind: HrisEventKind, id: &str) -> Result<HrisEvent, HrisError> {
-        let access = self.access(tenant).ok_or_else(|| {
+        let access = self.access(tenant)?.ok_or_else(|| {
             HrisError::Invalid("reading employees from the HRIS needs hris.api_key and hris.subdomain".into())
         })?;
         let employee = self.api.employee(&access, id).await?;
@@ -87,10 +107,13 @@ impl HrisService {
         if event.kind == HrisEventKind::Ignored {
             return Ok(result);
         }
-        let employee = self.upsert(tenant, event).await?;
+        let (employee, employee_changed) = self.upsert(tenant, event).await?;
         result.employee_id = Some(employee.id);
         let now = self.clock.now();
         let today = tenant.today(now);
+        let actor = format!("hris:{}", triggered_by_name(triggered_by));
+        let withdrawn = event.kind == HrisEventKind::Terminated && is_withdrawn_hire(&employee);
+        let cancelled = if withdrawn { self.cancel_onboarding(tenant, &employee, &actor).await? } else { 0 };
         let assets = if event.kind == HrisEventKind::Terminated {
             let filter = AssetFilter { assigned_employee_id: Some(employee.id), ..AssetFilter::default() };
             self.store.list_assets(&tenant.id, &DirectoryQuery { filter, after: None, limit: 100 }).await?.items
@@ -100,12 +123,14 @@ impl HrisService {
         let asset_ids: Vec<Uuid> = assets.iter().map(|asset| asset.id).collect();
         let Some(planned) = workflow_for(tenant, event.kind, employee.id, &employee, &asset_ids, triggered_by, today)
         else {
+            // A withdrawn hire without assets starts nothing: it repeats a change already
+            // applied when it found nothing left to change.
+            result.duplicate = withdrawn && !employee_changed && cancelled == 0;
             return Ok(result);
         };
         let mut workflow = Workflow::create(Uuid::now_v7(), tenant.id.clone(), planned.draft, today, now)
             .map_err(|errors| HrisError::Invalid(errors.to_string()))?;
         workflow.employee = Some(employee.summary());
-        let actor = format!("hris:{}", triggered_by_name(triggered_by));
         let audit = AuditEntry::new(&tenant.id, &actor, "workflow.created", TargetType::Workflow, workflow.id, now)
             .with_diff(None, &workflow);
         match self.store.insert_workflow_once(&workflow, &audit, &planned.natural_key).await? {
@@ -130,19 +155,56 @@ impl HrisService {
         Ok(result)
     }
 
-    /// Creates or updates the employee the event describes. A concurrent duplicate that created
-    /// it first is found again and updated instead.
-    async fn upsert(&self, tenant: &Tenant, event: &HrisEvent) -> Result<Employee, HrisError> {
+    /// Cancels the employee's open onboarding workflows (a withdrawn hire); returns how many.
+    /// One changed concurrently is read again; one closed meanwhile is left alone.
+    async fn cancel_onboarding(&self, tenant: &Tenant, employee: &Employee, actor: &str) -> Result<usize, HrisError> {
+        let now = self.clock.now();
+        let filter = WorkflowFilter {
+            employee_id: Some(employee.id),
+            workflow_type: Some(WorkflowType::Onboarding),
+            ..WorkflowFilter::default()
+        };
+        let query = WorkflowQuery { scope: Scope::Tenant, filter, after: None, limit: 100, today: tenant.today(now) };
+        let mut cancelled = 0;
+        for listed in self.store.list_workflows(&tenant.id, &query).await?.items {
+            let mut current = Some(listed);
+            for _ in 0..3 {
+                let Some(before) = current.take().filter(|workflow| workflow.status.is_open()) else { break };
+                let mut after = before.clone();
+                if after.cancel(WITHDRAWN_HIRE_REASON, now).is_err() {
+                    break;
+                }
+                let audit =
+                    AuditEntry::new(&tenant.id, actor, "workflow.cancelled", TargetType::Workflow, after.id, now)
+                        .with_diff(Some(&before), &after);
+                match self.store.update_workflow(&after, &before, &audit, &[]).await {
+                    Ok(()) => {
+                        tracing::info!(tenant_id = %tenant.id, workflow_id = %after.id, employee_id = %employee.id, "onboarding of a withdrawn hire cancelled");
+                        self.notifier.workflow_changed(tenant, Some(&before), &after, now).await;
+                        cancelled += 1;
+                    }
+                    Err(StoreError::Conflict) => current = self.store.get_workflow(&tenant.id, before.id).await?,
+                    Err(error) => return Err(error.into()),
+                }
+            }
+        }
+        Ok(cancelled)
+    }
+
+    /// Creates or updates the employee the event describes; says whether anything changed. A
+    /// concurrent duplicate that created it first is found again and updated instead.
+    async fn upsert(&self, tenant: &Tenant, event: &HrisEvent) -> Result<(Employee, bool), HrisError> {
         for _ in 0..2 {
             let existing = self.find(tenant, &event.employee).await?;
             let now = self.clock.now();
             let outcome = match existing {
                 Some(before) => {
-                    let mut after = merged(&before, &event.employee, event.kind)
+                    let keep_email = self.email_of_another(tenant, &event.employee, &before).await?;
+                    let mut after = merged(&before, &event.employee, event.kind, keep_email)
                         .validated()
                         .map_err(|errors| HrisError::Invalid(errors.to_string()))?;
                     if after == before {
-                        return Ok(before);
+                        return Ok((before, false));
                     }
                     after.touch(now);
                     let audit =
@@ -159,7 +221,7 @@ impl HrisService {
                 }
             };
             match outcome {
-                Ok(employee) => return Ok(employee),
+                Ok(employee) => return Ok((employee, true)),
                 // Another delivery of the same change got there first: read it again.
                 Err(StoreError::Taken(_) | StoreError::Conflict) => continue,
                 Err(error) => return Err(error.into()),
@@ -168,8 +230,11 @@ impl HrisService {
         Err(HrisError::Store(StoreError::Conflict))
     }
 
+    /// The employee an event names: by HRIS id first, then by email.
     async fn find(&self, tenant: &Tenant, employee: &HrisEmployee) -> Result<Option<Employee>, StoreError> {
-        if let Some(found) = self.store.find_employee(&tenant.id, EmployeeKey::HrisId(&employee.hris_id)).await? {
+        if let Some(hris_id) = &employee.hris_id
+            && let Some(found) = self.store.find_employee(&tenant.id, EmployeeKey::HrisId(hris_id)).await?
+        {
             return Ok(Some(found));
         }
         match &employee.email {
@@ -178,9 +243,31 @@ impl HrisService {
         }
     }
 
+    /// Whether the event's email belongs to an employee other than `matched`: the event is then
+    /// applied without the email (emails are unique in a tenant, and the HRIS id match wins), and
+    /// the clash is logged for someone to sort out in the HRIS.
+    async fn email_of_another(
+        &self,
+        tenant: &Tenant,
+        from: &HrisEmployee,
+        matched: &Employee,
+    ) -> Result<bool, StoreError> {
+        let Some(email) = from.email.as_ref().filter(|email| **email != matched.email) else { return Ok(false) };
+        let Some(holder) = self.store.find_employee(&tenant.id, EmployeeKey::Email(email)).await? else {
+            return Ok(false);
+        };
+        tracing::warn!(
+            tenant_id = %tenant.id,
+            employee_id = %matched.id,
+            holder_id = %holder.id,
+            "HRIS email belongs to another employee: applied without changing the email"
+        );
+        Ok(true)
+    }
+
     /// Pulls the employees changed since the tenant's cursor and applies them like webhooks.
     pub async fn sync(&self, tenant: &Tenant) -> Result<(usize, usize), HrisError> {
-        let Some(access) = self.access(tenant) else { return Ok((0, 0)) };
+        let Some(access) = self.access(tenant)? else { return Ok((0, 0)) };
         let cursor = self.store.sync_cursor(&tenant.id).await?;
         let changes = self.api.changes(&access, cursor.as_deref()).await?;
         let mut started = 0;
@@ -205,11 +292,14 @@ fn triggered_by_name(triggered_by: TriggeredBy) -> &'static str {
     }
 }
 
-/// `before` with every field the HRIS sent; a termination marks the employee terminated.
-fn merged(before: &Employee, from: &HrisEmployee, kind: HrisEventKind) -> Employee {
+/// `before` with every field the HRIS sent (but the email when `keep_email`); a termination
+/// marks the employee terminated.
+fn merged(before: &Employee, from: &HrisEmployee, kind: HrisEventKind, keep_email: bool) -> Employee {
     let mut after = before.clone();
-    after.hris_id = Some(from.hris_id.clone());
-    if let Some(email) = &from.email {
+    if from.hris_id.is_some() {
+        after.hris_id = from.hris_id.clone();
+    }
+    if let Some(email) = from.email.as_ref().filter(|_| !keep_email) {
         after.email = email.clone();
     }
     if let Some(name) = &from.first_name {
@@ -256,7 +346,7 @@ fn created(
         start_date: from.start_date,
         termination_date: from.termination_date,
         status: if kind == HrisEventKind::Terminated { EmployeeStatus::Terminated } else { EmployeeStatus::Active },
-        hris_id: Some(from.hris_id.clone()),
+        hris_id: from.hris_id.clone(),
     };
     Employee::create(Uuid::now_v7(), tenant.id.clone(), draft, None, now)
         .map_err(|errors| HrisError::Invalid(errors.to_string()))

@@ -134,9 +134,10 @@ impl JobRunner {
         Ok(())
     }
 
-    /// Pulls the tenant's changed employees from its HRIS (tenants without API access are skipped).
+    /// Pulls the tenant's changed employees from its HRIS (tenants without API access are
+    /// skipped; one whose stored URL is refused is counted as an error).
     async fn sync(&self, tenant: &Tenant, tally: &mut Tally) -> Result<(), StoreError> {
-        if self.hris.access(tenant).is_none() {
+        if matches!(self.hris.access(tenant), Ok(None)) {
             return Ok(());
         }
         match self.hris.sync(tenant).await {

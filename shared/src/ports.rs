@@ -9,6 +9,7 @@ use crate::domain::audit::AuditEntry;
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, AssetCategory, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::events::WorkflowEvent;
+use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::{JobName, JobRecord};
 use crate::domain::messages::OutgoingEmail;
 use crate::domain::stats::{StatsScope, Totals};
@@ -316,17 +317,17 @@ pub trait HrisStore: Send + Sync {
     async fn claim_delivery(
         &self,
         tenant: &TenantId,
-        delivery: &str,
+        delivery: &DeliveryId,
         body_hash: &str,
     ) -> Result<DeliveryClaim, StoreError>;
     async fn complete_delivery(
         &self,
         tenant: &TenantId,
-        delivery: &str,
+        delivery: &DeliveryId,
         result: &serde_json::Value,
     ) -> Result<(), StoreError>;
     /// Gives a claim back after a failure, so that a redelivery is processed again.
-    async fn release_delivery(&self, tenant: &TenantId, delivery: &str) -> Result<(), StoreError>;
+    async fn release_delivery(&self, tenant: &TenantId, delivery: &DeliveryId) -> Result<(), StoreError>;
     /// Stores a new workflow unless `natural_key` was used before, in one transaction with the
     /// key; returns the id of the workflow that holds the key when it was.
     async fn insert_workflow_once(
@@ -381,7 +382,8 @@ pub trait EventPublisher: Send + Sync {
 /// How the service reaches a tenant's HRIS API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HrisAccess {
-    pub base_url: String,
+    /// Checked against the process's URL policy when the access is made, not only when stored.
+    pub base_url: crate::domain::hris_url::HrisBaseUrl,
     pub api_key: String,
 }
 

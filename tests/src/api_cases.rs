@@ -739,6 +739,8 @@ pub async fn tenant_settings_are_admin_only_and_secrets_write_only(backend: Back
 
     for (bad, field) in [
         (json!({"slack_webhook_url": "http://hooks.slack.com/x"}), "slack_webhook_url"),
+        (json!({"slack_webhook_url": "https://169.254.169.254/latest/meta-data"}), "slack_webhook_url"),
+        (json!({"slack_webhook_url": "https://u:p@hooks.slack.com/x"}), "slack_webhook_url"),
         (json!({"hris": {"provider": "standard", "signing_secret": "not-whsec"}}), "hris.signing_secret"),
         (json!({"hris": {"subdomain": "has space"}}), "hris.subdomain"),
         (json!({"timezone": "Nowhere/City"}), "timezone"),

@@ -92,6 +92,8 @@ pub fn config() -> ApiConfig {
         emails_per_second: 1000.0,
         request_budget: std::time::Duration::from_secs(8),
         cors_allowed_origins: vec!["http://localhost:5173".to_owned()],
+        // The tests run the local server's routes, with stand-ins of HRIS APIs on loopback.
+        hris_urls: shared::domain::hris_url::UrlPolicy::AlsoLocalhost,
     }
 }
 

@@ -39,6 +39,11 @@ pub async fn standard_app(backend: Backend) -> TestApp {
 
 /// A Standard Webhooks delivery signed with `secret` at `timestamp`.
 pub fn standard_delivery(tenant: &str, id: &str, timestamp: i64, body: &Value, secret: &str) -> Request<Body> {
+    standard_delivery_stamped(tenant, id, &timestamp.to_string(), body, secret)
+}
+
+/// A Standard Webhooks delivery whose `webhook-timestamp` header is `timestamp` as written (signed with it).
+pub fn standard_delivery_stamped(tenant: &str, id: &str, timestamp: &str, body: &Value, secret: &str) -> Request<Body> {
     let body = body.to_string();
     let key = STANDARD.decode(secret.trim_start_matches("whsec_")).unwrap();
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
@@ -47,21 +52,26 @@ pub fn standard_delivery(tenant: &str, id: &str, timestamp: i64, body: &Value, s
     Request::post(format!("/api/v1/webhooks/hris?tenant={tenant}"))
         .header("content-type", "application/json")
         .header("webhook-id", id)
-        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-timestamp", timestamp)
         .header("webhook-signature", format!("v1,{signature}"))
         .body(Body::from(body))
         .unwrap()
 }
 
 fn bamboo_delivery(tenant: &str, timestamp: i64, body: &Value) -> Request<Body> {
+    bamboo_delivery_stamped(tenant, &timestamp.to_string(), body)
+}
+
+/// A BambooHR delivery whose `X-BambooHR-Timestamp` header is `timestamp` as written (signed with it).
+fn bamboo_delivery_stamped(tenant: &str, timestamp: &str, body: &Value) -> Request<Body> {
     let body = body.to_string();
     let mut mac = Hmac::<Sha256>::new_from_slice(BAMBOO_SECRET.as_bytes()).unwrap();
     mac.update(body.as_bytes());
-    mac.update(timestamp.to_string().as_bytes());
+    mac.update(timestamp.as_bytes());
     let signature: String = mac.finalize().into_bytes().iter().map(|byte| format!("{byte:02x}")).collect();
     Request::post(format!("/api/v1/webhooks/hris?tenant={tenant}"))
         .header("content-type", "application/json")
-        .header("x-bamboohr-timestamp", timestamp.to_string())
+        .header("x-bamboohr-timestamp", timestamp)
         .header("x-bamboohr-signature", signature)
         .body(Body::from(body))
         .unwrap()
@@ -159,6 +169,83 @@ pub async fn unsigned_or_misdirected_deliveries_are_401_and_write_nothing(backen
     assert!(workflows(&app).await.is_empty());
     let employees = app.request(Method::GET, "/api/v1/employees", Some(&admin("acme")), None).await;
     assert_eq!(employees.data(), &json!([]));
+}
+
+pub async fn absurd_timestamps_are_401_problems_for_both_providers(backend: Backend) {
+    let app = standard_app(backend).await;
+    app.add_tenant("globex").await;
+    configure(&app, "globex", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET})).await;
+    let body = hire("E-1", "ana@acme.example", "2026-12-14");
+    let absurd =
+        ["-9223372036854775808", "9223372036854775807", "-1", "0", "1.7e9", "17000000000000000000000", "soon", ""];
+    for (n, timestamp) in absurd.iter().enumerate() {
+        let standard =
+            app.send(standard_delivery_stamped("acme", &format!("m{n}"), timestamp, &body, STANDARD_SECRET)).await;
+        let bamboo = app.send(bamboo_delivery_stamped("globex", timestamp, &body)).await;
+        for (provider, response) in [("standard", standard), ("bamboohr", bamboo)] {
+            assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{provider} at {timestamp:?}: {:?}", response.body);
+            assert_eq!(
+                response.header("content-type"),
+                Some("application/problem+json"),
+                "{provider} at {timestamp:?}"
+            );
+            assert_eq!(response.body["status"], 401);
+        }
+    }
+    assert!(workflows(&app).await.is_empty());
+    let employees = app.request(Method::GET, "/api/v1/employees", Some(&admin("acme")), None).await;
+    assert_eq!(employees.data(), &json!([]));
+}
+
+/// Delivery ids up to 8 KiB are idempotency keys, stored by digest (a DynamoDB key holds 2,048
+/// bytes); `event_id` echoes the id as sent; a longer id is 422.
+pub async fn long_delivery_ids_are_idempotency_keys_up_to_8_kib(backend: Backend) {
+    let app = standard_app(backend).await;
+    let long_id = format!("msg_{}", "a".repeat(2996));
+    let body = hire("E-1", "ana@acme.example", "2026-12-14");
+    let timestamp = now();
+    let first = app.send(standard_delivery("acme", &long_id, timestamp, &body, STANDARD_SECRET)).await;
+    assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+    assert_eq!(first.data()["event_id"], long_id.as_str());
+    assert_eq!(first.data()["duplicate"], false);
+    let again = app.send(standard_delivery("acme", &long_id, timestamp, &body, STANDARD_SECRET)).await;
+    assert_eq!(again.status, StatusCode::OK, "{:?}", again.body);
+    assert_eq!((again.data()["duplicate"].clone(), again.data()["event_id"].clone()), (json!(true), json!(long_id)));
+    assert_eq!(again.data()["workflow_id"], first.data()["workflow_id"]);
+
+    // Ids that differ only past the first 2 KiB are different deliveries: the digest covers all of it.
+    let prefix = "b".repeat(4000);
+    let hire_two = hire("E-2", "bo@acme.example", "2026-12-21");
+    let one = app.send(standard_delivery("acme", &format!("{prefix}1"), now(), &hire_two, STANDARD_SECRET)).await;
+    let other = hire("E-3", "cy@acme.example", "2026-12-21");
+    let two = app.send(standard_delivery("acme", &format!("{prefix}2"), now(), &other, STANDARD_SECRET)).await;
+    assert_eq!((one.status, two.status), (StatusCode::OK, StatusCode::OK), "{:?} {:?}", one.body, two.body);
+    assert_eq!((one.data()["duplicate"].clone(), two.data()["duplicate"].clone()), (json!(false), json!(false)));
+
+    let longest = "c".repeat(8192);
+    let at_limit = app
+        .send(standard_delivery(
+            "acme",
+            &longest,
+            now(),
+            &hire("E-4", "di@acme.example", "2026-12-28"),
+            STANDARD_SECRET,
+        ))
+        .await;
+    assert_eq!(at_limit.status, StatusCode::OK, "8 KiB is accepted: {:?}", at_limit.body);
+    assert_eq!(at_limit.data()["event_id"], longest.as_str());
+    let too_long = app
+        .send(standard_delivery(
+            "acme",
+            &format!("{longest}c"),
+            now(),
+            &hire("E-5", "ed@acme.example", "2026-12-28"),
+            STANDARD_SECRET,
+        ))
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", too_long.body);
+    assert!(too_long.body["errors"]["webhook-id"].is_array(), "{:?}", too_long.body);
+    assert_eq!(workflows(&app).await.len(), 4, "the refused delivery wrote nothing");
 }
 
 pub async fn redeliveries_and_concurrent_duplicates_create_one_workflow(backend: Backend) {
@@ -262,11 +349,129 @@ pub async fn a_termination_starts_an_equipment_return_listing_the_assets(backend
     assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+async fn deliver(app: &TestApp, id: &str, body: &Value) -> TestResponse {
+    app.send(standard_delivery("acme", id, now(), body, STANDARD_SECRET)).await
+}
+
+async fn get(app: &TestApp, path: &str) -> Value {
+    let response = app.request(Method::GET, path, Some(&admin("acme")), None).await;
+    assert_eq!(response.status, StatusCode::OK, "{path}: {:?}", response.body);
+    response.data().clone()
+}
+
+/// Contract §5: an event may name the employee by email alone (at least one of hris_id and
+/// email); an hris_id match wins over email; an email that belongs to another employee is not
+/// taken over, the rest of the event is applied; text over a limit is truncated.
+pub async fn events_name_employees_by_hris_id_or_email(backend: Backend) {
+    let app = standard_app(backend).await;
+    let ana = deliver(&app, "h1", &hire("E-1", "ana@acme.example", "2026-12-14")).await;
+    let bo = deliver(&app, "h2", &hire("E-2", "bo@acme.example", "2026-12-14")).await;
+    let (ana_id, bo_id) = (ana.data()["employee_id"].clone(), bo.data()["employee_id"].clone());
+
+    let by_email = json!({"type": "employee.updated", "data": {"employee": {"email": "ANA@acme.example", "title": "Lead designer"}}});
+    let response = deliver(&app, "u1", &by_email).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(response.data()["employee_id"], ana_id);
+    let ana_now = get(&app, &format!("/api/v1/employees/{}", ana_id.as_str().unwrap())).await;
+    assert_eq!((ana_now["title"].clone(), ana_now["hris_id"].clone()), (json!("Lead designer"), json!("E-1")));
+
+    let nameless = json!({"type": "employee.updated", "data": {"employee": {"title": "Who?"}}});
+    let response = deliver(&app, "u2", &nameless).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+
+    // E-1 with Bo's email: E-1 (Ana) is updated, her email stays, Bo is untouched.
+    let clash = json!({"type": "employee.updated", "data": {"employee": {"hris_id": "E-1", "email": "bo@acme.example", "last_name": "Costa"}}});
+    let response = deliver(&app, "u3", &clash).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(response.data()["employee_id"], ana_id, "the hris_id match wins");
+    let ana_now = get(&app, &format!("/api/v1/employees/{}", ana_id.as_str().unwrap())).await;
+    assert_eq!((ana_now["email"].clone(), ana_now["last_name"].clone()), (json!("ana@acme.example"), json!("Costa")));
+    let bo_now = get(&app, &format!("/api/v1/employees/{}", bo_id.as_str().unwrap())).await;
+    assert_eq!((bo_now["email"].clone(), bo_now["last_name"].clone()), (json!("bo@acme.example"), json!("Silva")));
+
+    // A new hire by email alone, with text past every limit.
+    let long = json!({"type": "employee.created", "data": {"employee": {"email": "cy@acme.example",
+        "first_name": format!("  {}", "C".repeat(500)), "last_name": "L".repeat(101), "title": "T".repeat(1000),
+        "team": "t".repeat(300), "start_date": "2026-12-21"}}});
+    let response = deliver(&app, "h3", &long).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert!(response.data()["workflow_id"].is_string());
+    let cy = get(&app, &format!("/api/v1/employees/{}", response.data()["employee_id"].as_str().unwrap())).await;
+    assert_eq!(cy["first_name"], "C".repeat(100));
+    assert_eq!(cy["last_name"], "L".repeat(100));
+    assert_eq!(cy["title"], "T".repeat(200));
+    assert_eq!(cy["team"], "t".repeat(100));
+    assert_eq!(cy["hris_id"], Value::Null);
+    let long_id = json!({"type": "employee.updated", "data": {"employee": {"hris_id": "9".repeat(150), "email": "cy@acme.example"}}});
+    let response = deliver(&app, "u4", &long_id).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let cy = get(&app, &format!("/api/v1/employees/{}", response.data()["employee_id"].as_str().unwrap())).await;
+    assert_eq!(cy["hris_id"], "9".repeat(100));
+}
+
+/// Contract §5: a termination dated before the start date is a withdrawn hire: the pending or
+/// in-progress onboarding is cancelled with a reason, and equipment is collected only from an
+/// employee who holds some. Redeliveries and new ids for the same change are duplicates.
+pub async fn a_termination_before_the_start_date_is_a_withdrawn_hire(backend: Backend) {
+    let app = standard_app(backend).await;
+    // Ana, pending onboarding, no assets.
+    let ana = deliver(&app, "h1", &hire("E-1", "ana@acme.example", "2026-12-14")).await;
+    let ana_onboarding = ana.data()["workflow_id"].as_str().unwrap().to_owned();
+    let withdrawn = |hris_id: &str| json!({"type": "employee.terminated", "data": {"employee": {"hris_id": hris_id, "termination_date": "2026-12-01"}}});
+    let response = deliver(&app, "t1", &withdrawn("E-1")).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(
+        (response.data()["workflow_id"].clone(), response.data()["duplicate"].clone()),
+        (Value::Null, json!(false)),
+        "no assets, no offboarding"
+    );
+    let onboarding = get(&app, &format!("/api/v1/workflows/{ana_onboarding}")).await;
+    assert_eq!(onboarding["status"], "cancelled");
+    assert_eq!(onboarding["metadata"]["cancellation_reason"], "withdrawn hire: terminated before the start date");
+    let employee = get(&app, &format!("/api/v1/employees/{}", ana.data()["employee_id"].as_str().unwrap())).await;
+    assert_eq!(
+        (employee["status"].clone(), employee["termination_date"].clone()),
+        (json!("terminated"), json!("2026-12-01"))
+    );
+    let again = deliver(&app, "t1", &withdrawn("E-1")).await;
+    assert_eq!((again.data()["duplicate"].clone(), again.data()["workflow_id"].clone()), (json!(true), Value::Null));
+    let new_id = deliver(&app, "t1-bis", &withdrawn("E-1")).await;
+    assert_eq!(new_id.status, StatusCode::OK, "{:?}", new_id.body);
+    assert_eq!((new_id.data()["duplicate"].clone(), new_id.data()["workflow_id"].clone()), (json!(true), Value::Null));
+
+    // Bo, onboarding already in progress, holding a laptop.
+    let bo = deliver(&app, "h2", &hire("E-2", "bo@acme.example", "2026-12-14")).await;
+    let bo_onboarding = bo.data()["workflow_id"].as_str().unwrap().to_owned();
+    let started = app
+        .request(Method::POST, &format!("/api/v1/workflows/{bo_onboarding}/start"), Some(&admin("acme")), None)
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{:?}", started.body);
+    let laptop = json!({"asset_tag": "LT-2", "name": "Mac", "category": "laptop", "assigned_employee_id": bo.data()["employee_id"]});
+    let laptop = app.request(Method::POST, "/api/v1/assets", Some(&admin("acme")), Some(laptop)).await;
+    assert_eq!(laptop.status, StatusCode::CREATED, "{:?}", laptop.body);
+    let response = deliver(&app, "t2", &withdrawn("E-2")).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let offboarding_id = response.data()["workflow_id"].as_str().expect("an offboarding: assets are held").to_owned();
+    let offboarding = get(&app, &format!("/api/v1/workflows/{offboarding_id}")).await;
+    assert_eq!(offboarding["template_key"], "equipment_return");
+    assert_eq!(offboarding["metadata"]["asset_ids"], json!([laptop.data()["id"]]));
+    assert_eq!(get(&app, &format!("/api/v1/workflows/{bo_onboarding}")).await["status"], "cancelled");
+    let new_id = deliver(&app, "t2-bis", &withdrawn("E-2")).await;
+    assert_eq!(
+        (new_id.data()["duplicate"].clone(), new_id.data()["workflow_id"].clone()),
+        (json!(true), json!(offboarding_id))
+    );
+    let all = workflows(&app).await;
+    assert_eq!(all.len(), 3, "two onboardings and one offboarding: {all:?}");
+}
+
 /// A stand-in of BambooHR's API on loopback: employees by id, changes since a cursor (in two
 /// pages), and injected failures (429 with Retry-After, then a 500) on the first calls.
 pub struct FakeBamboo {
     pub base_url: String,
     pub calls: Arc<AtomicUsize>,
+    /// The path of every employee read, as requested (escapes kept).
+    pub employee_paths: Arc<Mutex<Vec<String>>>,
     employees: Arc<Mutex<HashMap<String, Value>>>,
 }
 
@@ -274,6 +479,7 @@ impl FakeBamboo {
     pub async fn start(failures_first: bool) -> Self {
         let calls = Arc::new(AtomicUsize::new(0));
         let employees: Arc<Mutex<HashMap<String, Value>>> = Arc::default();
+        let employee_paths: Arc<Mutex<Vec<String>>> = Arc::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
         let (counted, stored, next_page) =
@@ -323,8 +529,10 @@ impl FakeBamboo {
                 "/v1/employees/{id}",
                 axum::routing::get({
                     let stored = employees.clone();
-                    move |axum::extract::Path(id): axum::extract::Path<String>| {
+                    let paths = employee_paths.clone();
+                    move |axum::extract::Path(id): axum::extract::Path<String>, uri: axum::http::Uri| {
                         let stored = stored.clone();
+                        paths.lock().unwrap().push(uri.path().to_owned());
                         async move {
                             match stored.lock().unwrap().get(&id) {
                                 Some(employee) => axum::Json(employee.clone()).into_response(),
@@ -335,7 +543,7 @@ impl FakeBamboo {
                 }),
             );
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        Self { base_url, calls, employees }
+        Self { base_url, calls, employee_paths, employees }
     }
 
     pub fn add(&self, id: &str, first_name: &str, email: &str, hire_date: &str) {
@@ -409,6 +617,139 @@ pub async fn the_sync_applies_changes_once_with_webhooks(backend: Backend) {
     let again = app.request(Method::POST, "/local/jobs/hris-sync", None, None).await;
     assert_eq!(again.data()["counts"]["workflows_started"], 0);
     assert_eq!(workflows(&app).await.len(), 4);
+}
+
+/// `hris.api_base_url` is parsed, not prefix-matched: the userinfo trick, internal addresses and
+/// plain http are 422; plain http to localhost only on the local server (contract §2).
+pub async fn hris_api_urls_must_be_public_https(backend: Backend) {
+    let local = TestApp::new(backend).await;
+    local.add_tenant("acme").await;
+    configure(&local, "acme", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET})).await;
+    let set_url = |app: &TestApp, url: &str| {
+        let (app, url) = (app.clone(), url.to_owned());
+        async move {
+            let patch = json!({"hris": {"api_base_url": url}});
+            app.request(Method::PATCH, "/api/v1/tenant/settings", Some(&admin("acme")), Some(patch)).await
+        }
+    };
+    let refused = [
+        "http://127.0.0.1:1@169.254.169.254/",
+        "https://127.0.0.1:1@169.254.169.254/latest/meta-data",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::ffff:169.254.169.254]/",
+        "https://10.0.0.8/v1",
+        "https://192.168.1.20/v1",
+        "https://100.64.0.1/v1",
+        "https://[fd00::1]/v1",
+        "https://[fe80::1]/v1",
+        "https://127.0.0.2/v1",
+        "http://hris.example.com/v1",
+        "http://169.254.169.254/",
+        "not a url",
+    ];
+    for url in refused {
+        let response = set_url(&local, url).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {:?}", response.body);
+        assert!(response.body["errors"]["hris.api_base_url"].is_array(), "{url}: {:?}", response.body);
+    }
+    let settings = local.request(Method::GET, "/api/v1/tenant/settings", Some(&admin("acme")), None).await;
+    assert_eq!(settings.data()["hris"]["api_base_url"], Value::Null, "nothing refused was stored");
+    let public = set_url(&local, "https://API.bamboohr.com/api/gateway.php/acme/v1/").await;
+    assert_eq!(public.status, StatusCode::OK, "{:?}", public.body);
+    assert_eq!(public.data()["hris"]["api_base_url"], "https://api.bamboohr.com/api/gateway.php/acme/v1");
+    let stand_in = set_url(&local, "http://127.0.0.1:4010/v1").await;
+    assert_eq!(stand_in.status, StatusCode::OK, "the local server reaches stand-ins: {:?}", stand_in.body);
+
+    // A deployed function on the same data refuses the loopback stand-in.
+    let deployed = deployed_app(&local);
+    let response = set_url(&deployed, "http://localhost:4010/v1").await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+}
+
+/// Contract §2: a settings PATCH merges `hris` (RFC 7396): absent fields stay, `null` removes
+/// one (the provider cannot be removed alone), `"hris": null` removes it all; secrets stay
+/// write-only.
+pub async fn settings_patches_merge_hris(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.add_tenant("acme").await;
+    let patch = |body: Value| {
+        let app = app.clone();
+        async move { app.request(Method::PATCH, "/api/v1/tenant/settings", Some(&admin("acme")), Some(body)).await }
+    };
+    let full = json!({"hris": {"provider": "bamboohr", "signing_secret": BAMBOO_SECRET, "api_key": "key-that-is-secret",
+        "subdomain": "acme", "api_base_url": "https://hris.example.com/v1"}});
+    assert_eq!(patch(full).await.status, StatusCode::OK);
+    let response = patch(json!({"hris": {"subdomain": "globex"}})).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(
+        response.data()["hris"],
+        json!({"provider": "bamboohr", "signing_secret_set": true, "api_key_set": true, "subdomain": "globex",
+            "api_base_url": "https://hris.example.com/v1"}),
+        "only the subdomain changed"
+    );
+    let text = response.body.to_string();
+    assert!(!text.contains(BAMBOO_SECRET) && !text.contains("key-that-is-secret"), "secrets are write-only: {text}");
+    let response = patch(json!({"hris": {"api_base_url": null, "api_key": null}})).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(
+        response.data()["hris"],
+        json!({"provider": "bamboohr", "signing_secret_set": true, "api_key_set": false, "subdomain": "globex",
+            "api_base_url": null})
+    );
+    let response = patch(json!({"hris": {"provider": null}})).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+    assert!(response.body["errors"]["hris.provider"].is_array(), "{:?}", response.body);
+    let response = patch(json!({"hris": null})).await;
+    assert_eq!((response.status, response.data()["hris"].clone()), (StatusCode::OK, Value::Null));
+}
+
+/// The same store served as a deployed function serves it: public https HRIS URLs only.
+fn deployed_app(app: &TestApp) -> TestApp {
+    let config = shared::config::ApiConfig {
+        hris_urls: shared::domain::hris_url::UrlPolicy::PublicHttpsOnly,
+        ..crate::config()
+    };
+    let clock = Arc::new(shared::clock::FixedClock(crate::test_now()));
+    TestApp::configured(app.store.clone(), app.backend, clock, config)
+}
+
+/// A URL stored under a laxer policy is judged again when used: never fetched.
+pub async fn a_refused_stored_hris_url_is_never_fetched(backend: Backend) {
+    let local = TestApp::new(backend).await;
+    local.add_tenant("acme").await;
+    let bamboo = FakeBamboo::start(false).await;
+    bamboo.add("300", "Dee", "dee@acme.example", "2026-12-20");
+    configure(&local, "acme", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET, "api_key": "key", "api_base_url": bamboo.base_url})).await;
+    let deployed = deployed_app(&local);
+    let event_based = json!({"type": "employee.created", "data": {"companyId": "1", "employeeId": "300"}});
+    let response = deployed.send(bamboo_delivery("acme", now(), &event_based)).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+    let run = deployed.request(Method::POST, "/local/jobs/hris-sync", None, None).await;
+    assert_eq!(run.status, StatusCode::OK, "{:?}", run.body);
+    assert_eq!(run.data()["errors"].as_array().map(Vec::len), Some(1), "the sync reports the tenant: {:?}", run.data());
+    assert!(bamboo.employee_paths.lock().unwrap().is_empty(), "no employee was read");
+    assert_eq!(bamboo.calls.load(Ordering::SeqCst), 0, "no change list was read");
+    // The local server, whose policy allows the stand-in, reads it.
+    let response = local.send(bamboo_delivery("acme", now(), &event_based)).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+}
+
+/// An employee id from a delivery is one escaped path segment of the HRIS API URL.
+pub async fn employee_ids_from_deliveries_are_escaped_path_segments(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    app.add_tenant("acme").await;
+    let bamboo = FakeBamboo::start(false).await;
+    let hostile = "../../x?y#z";
+    bamboo.add(hostile, "Dee", "dee@acme.example", "2026-12-20");
+    configure(&app, "acme", json!({"provider": "bamboohr", "signing_secret": BAMBOO_SECRET, "api_key": "key", "api_base_url": bamboo.base_url})).await;
+    let event_based = json!({"type": "employee.created", "data": {"companyId": "1", "employeeId": hostile}});
+    let response = app.send(bamboo_delivery("acme", now(), &event_based)).await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    assert_eq!(
+        bamboo.employee_paths.lock().unwrap().as_slice(),
+        ["/v1/employees/%2E%2E%2F%2E%2E%2Fx%3Fy%23z"],
+        "one segment under /v1/employees, nothing of it read as a path, query or fragment"
+    );
 }
 
 /// One step of a random mix: a webhook delivery of hire `n` (a redelivery when `reuse_id`), or a sync run.

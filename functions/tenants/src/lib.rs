@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use shared::domain::audit::{AuditEntry, TargetType};
+use shared::domain::hris_url::HrisBaseUrl;
 use shared::domain::tenant::{HrisProvider, HrisSettings, SecretField, Tenant, TenantStatus, TenantView, Timezone};
 use shared::domain::validation::{Email, FieldErrors, TenantId, text_within};
 use shared::http::extract::{Admins, ApiJson, Authorized, IfMatch, PlatformAdmin, nullable};
@@ -63,15 +64,16 @@ async fn save(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewTenantRequest {
-    #[schema(value_type = String, example = "acme")]
+    #[schema(value_type = String, example = "acme", max_length = 63, pattern = "^[a-z0-9][a-z0-9-]{1,62}$")]
     id: TenantId,
+    #[schema(max_length = 200)]
     name: String,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, max_length = 254)]
     it_email: Email,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, max_length = 254)]
     from_email: Email,
     /// IANA time zone, default `UTC`.
-    #[schema(value_type = Option<String>, example = "Europe/Berlin")]
+    #[schema(value_type = Option<String>, example = "Europe/Berlin", max_length = 64)]
     timezone: Option<Timezone>,
 }
 
@@ -151,33 +153,48 @@ async fn get_settings(admin: Authorized<Admins>) -> Response {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SettingsPatch {
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     it_email: Option<Email>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 254)]
     from_email: Option<Email>,
-    #[schema(value_type = Option<String>, example = "Europe/Berlin")]
+    #[schema(value_type = Option<String>, example = "Europe/Berlin", max_length = 64)]
     timezone: Option<Timezone>,
-    /// An `https://hooks.slack.com/...` incoming webhook URL.
+    /// An `https://hooks.slack.com/...` incoming webhook URL. The service posts to it, so it
+    /// follows the rules of `hris.api_base_url` (public https, no user name, query or fragment).
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 2048)]
     slack_webhook_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     hris: Option<Option<HrisPatch>>,
 }
 
+/// Merged into the stored `hris` settings (RFC 7396): absent fields stay, `null` removes one.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct HrisPatch {
-    provider: Option<HrisProvider>,
+    /// Required when no HRIS is configured yet; cannot be removed (send `"hris": null` instead).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<HrisProvider>, nullable = false)]
+    provider: Option<Option<HrisProvider>>,
     /// `whsec_<base64>` for `standard`; BambooHR's webhook secret for `bamboohr`.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 256)]
     signing_secret: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 512)]
     api_key: Option<Option<String>>,
     /// The BambooHR company subdomain.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 63, pattern = "^[A-Za-z0-9-]{1,63}$")]
     subdomain: Option<Option<String>>,
-    /// Overrides the vendor's API base URL.
+    /// Overrides the vendor's API base URL. The service sends the tenant's API key there, so it
+    /// must be `https://`, without a user name or password, query or fragment, and must not name
+    /// `localhost` or a loopback, link-local (169.254/16, fe80::/10), private (RFC 1918, CGNAT
+    /// 100.64/10, fc00::/7), unspecified or multicast address, IPv4-mapped IPv6 forms included
+    /// (422 otherwise). Only the local server also accepts `http://localhost` and
+    /// `http://127.0.0.1`, for stand-ins in tests.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, format = "uri", max_length = 2048, example = "https://api.bamboohr.com/api/gateway.php/acme/v1")]
     api_base_url: Option<Option<String>>,
 }
 
@@ -218,11 +235,14 @@ fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Re
     if let Some(url) = patch.slack_webhook_url {
         changed.slack_webhook_url = match url {
             None => None,
-            Some(url) if is_https_url(&url) => Some(seal(SecretField::SlackWebhookUrl, url.trim())),
-            Some(_) => {
-                errors.add("slack_webhook_url", "must be an https:// URL");
-                None
-            }
+            Some(url) => match HrisBaseUrl::parse(&url, state.hris_urls) {
+                // The same rules as an HRIS API URL: the service posts the tenant's messages there.
+                Ok(_) => Some(seal(SecretField::SlackWebhookUrl, url.trim())),
+                Err(reason) => {
+                    errors.add("slack_webhook_url", reason.to_string());
+                    None
+                }
+            },
         };
     }
     match patch.hris {
@@ -230,7 +250,14 @@ fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Re
         Some(None) => changed.hris = None,
         Some(Some(hris)) => {
             let existing = tenant.hris.clone();
-            let provider = hris.provider.or(existing.as_ref().map(|hris| hris.provider));
+            let provider = match hris.provider {
+                Some(None) => {
+                    errors.add("hris.provider", "cannot be removed; send \"hris\": null to remove the HRIS");
+                    return Err(AppError::Validation(errors));
+                }
+                Some(Some(provider)) => Some(provider),
+                None => existing.as_ref().map(|hris| hris.provider),
+            };
             let Some(provider) = provider else {
                 errors.add("hris.provider", "is required to configure an HRIS");
                 return Err(AppError::Validation(errors));
@@ -271,10 +298,13 @@ fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Re
                 settings.subdomain = subdomain;
             }
             if let Some(url) = hris.api_base_url {
-                if url.as_deref().is_some_and(|url| !is_https_url(url) && !is_loopback_url(url)) {
-                    errors.add("hris.api_base_url", "must be an https:// URL");
-                }
-                settings.api_base_url = url.map(|url| url.trim_end_matches('/').to_owned());
+                settings.api_base_url = url.and_then(|url| match HrisBaseUrl::parse(&url, state.hris_urls) {
+                    Ok(url) => Some(url.as_str().to_owned()),
+                    Err(reason) => {
+                        errors.add("hris.api_base_url", reason.to_string());
+                        None
+                    }
+                });
             }
             changed.hris = Some(settings);
         }
@@ -283,19 +313,11 @@ fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Re
     Ok(changed)
 }
 
-fn is_https_url(url: &str) -> bool {
-    url.strip_prefix("https://").is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace))
-}
-
-/// Plain http is allowed to this machine only, for a local HRIS stand-in.
-fn is_loopback_url(url: &str) -> bool {
-    ["http://127.0.0.1:", "http://localhost:", "http://127.0.0.1/", "http://localhost/"]
-        .iter()
-        .any(|prefix| url.starts_with(prefix))
-}
-
 fn check_signing_secret(provider: HrisProvider, secret: &str) -> Result<(), &'static str> {
     use base64::Engine;
+    if secret.len() > 256 {
+        return Err("must be at most 256 characters");
+    }
     match provider {
         HrisProvider::Standard => secret
             .strip_prefix("whsec_")

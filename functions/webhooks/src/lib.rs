@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::Value;
 use shared::domain::hris::{
-    self, HrisEvent, Payload, SignatureError, bamboohr_delivery_id, body_hash, verify_bamboohr, verify_standard,
+    self, DeliveryId, HrisEvent, Payload, SignatureError, bamboohr_delivery_id, body_hash, verify_bamboohr,
+    verify_standard,
 };
 use shared::domain::tenant::{HrisProvider, SecretField, Tenant};
 use shared::domain::validation::TenantId;
@@ -76,15 +77,15 @@ async fn signing_tenant(state: &AppState, query: Option<&str>) -> Result<(Tenant
 #[utoipa::path(post, path = "/api/v1/webhooks/hris", tag = "webhooks", security(()),
     params(
         ("tenant" = String, Query, description = "The tenant id"),
-        ("webhook-id" = Option<String>, Header, description = "Standard Webhooks: the delivery id"),
-        ("webhook-timestamp" = Option<String>, Header, description = "Standard Webhooks: unix seconds"),
+        ("webhook-id" = Option<String>, Header, max_length = 8192, description = "Standard Webhooks: the delivery id, the idempotency key: up to 8,192 bytes (422 beyond, after the signature is checked); stored as its SHA-256, echoed as `event_id`"),
+        ("webhook-timestamp" = Option<String>, Header, description = "Standard Webhooks: unix seconds, an integer within 300 s of now (401 otherwise)"),
         ("webhook-signature" = Option<String>, Header, description = "Standard Webhooks: `v1,<base64>` entries"),
-        ("X-BambooHR-Timestamp" = Option<String>, Header, description = "BambooHR: unix seconds"),
+        ("X-BambooHR-Timestamp" = Option<String>, Header, description = "BambooHR: unix seconds, an integer within 300 s of now (401 otherwise)"),
         ("X-BambooHR-Signature" = Option<String>, Header, description = "BambooHR: hex HMAC-SHA256 of body + timestamp"),
     ),
-    request_body(content = Object, description = "A Standard Webhooks employee event, or BambooHR's field-based or event-based payload"),
+    request_body(content = Object, description = "A Standard Webhooks employee event (`data.employee` names the employee by `hris_id`, `email` or both; neither is 422; text past the directory's limits is truncated), or BambooHR's field-based or event-based payload"),
     responses(
-        (status = 200, description = "`{data: {event_id, employee_id, workflow_id, duplicate}}`, or a list for a BambooHR delivery of several employees", body = Object),
+        (status = 200, description = "`{data: {event_id, employee_id, workflow_id, duplicate}}`, or a list for a BambooHR delivery of several employees. A termination dated before the start date (a withdrawn hire) cancels the pending or in-progress onboarding and answers the offboarding workflow's id (made only if the employee holds assets) or null", body = Object),
         Problems,
     ))]
 async fn receive(
@@ -95,7 +96,8 @@ async fn receive(
 ) -> Result<Response, AppError> {
     let (tenant, provider, secret) = signing_tenant(&state, query.as_deref()).await?;
     let now = chrono::Utc::now();
-    let (verified, delivery_id) = match provider {
+    // Standard Webhooks names the delivery; a BambooHR delivery is named by what it signs.
+    let (verified, sent_id) = match provider {
         HrisProvider::Standard => {
             let id = header(&headers, "webhook-id");
             let verified = verify_standard(
@@ -106,12 +108,13 @@ async fn receive(
                 &body,
                 now,
             );
-            (verified, id.unwrap_or_default().to_owned())
+            // Without an id the signature check has already failed.
+            (verified, DeliveryId::new(id.unwrap_or_default()))
         }
         HrisProvider::Bamboohr => {
             let timestamp = header(&headers, "x-bamboohr-timestamp");
             let verified = verify_bamboohr(&secret, timestamp, header(&headers, "x-bamboohr-signature"), &body, now);
-            (verified, bamboohr_delivery_id(timestamp.unwrap_or_default(), &body))
+            (verified, Ok(bamboohr_delivery_id(timestamp.unwrap_or_default(), &body)))
         }
     };
     verified.map_err(|error: SignatureError| refuse(error.reason()))?;
@@ -128,6 +131,8 @@ async fn receive(
         HrisProvider::Bamboohr => hris::parse_bamboohr(&json),
     }
     .map_err(|error| AppError::validation("body", error.to_string()))?;
+    // Judged after the signature and the body, as the contract orders 401, 415, 400, then 422.
+    let delivery_id = sent_id.map_err(|error| AppError::validation("webhook-id", error.to_string()))?;
     let several = matches!(&payload, Payload::Events(events) if events.len() != 1);
 
     let hash = body_hash(&body);
@@ -145,7 +150,7 @@ async fn receive(
             }
         }
     }
-    match process(&state, &tenant, payload, &delivery_id).await {
+    match process(&state, &tenant, payload, delivery_id.as_str()).await {
         Ok(results) => {
             let answer = if several { serde_json::to_value(&results) } else { serde_json::to_value(&results[0]) }
                 .map_err(|error| AppError::Internal(error.to_string()))?;

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::http_client::{HttpClient, HttpResponse};
 use crate::domain::hris::{HrisEmployee, HrisEventKind, bamboohr_employee};
+use crate::domain::hris_url::escape;
 use crate::ports::{DeliveryError, HrisAccess, HrisApi, HrisChanges};
 
 const ATTEMPTS: u32 = 4;
@@ -25,7 +26,7 @@ const FIELDS: &str = "firstName,lastName,workEmail,department,jobTitle,hireDate,
 
 /// The API base of a BambooHR company.
 pub fn default_base_url(subdomain: &str) -> String {
-    format!("https://api.bamboohr.com/api/gateway.php/{subdomain}/v1")
+    format!("https://api.bamboohr.com/api/gateway.php/{}/v1", escape(subdomain))
 }
 
 pub struct BambooHr {
@@ -94,15 +95,17 @@ struct ChangedPage {
 #[async_trait]
 impl HrisApi for BambooHr {
     async fn employee(&self, access: &HrisAccess, id: &str) -> Result<HrisEmployee, DeliveryError> {
-        let url = format!("{}/employees/{id}?fields={FIELDS}", access.base_url);
+        // The id comes from a delivery: escaped, it stays one path segment of the base URL.
+        let url = format!("{}?fields={FIELDS}", access.base_url.join(&["employees", id]));
         let body = self.get(access, &url).await?;
         let fields = body.as_object().cloned().unwrap_or_default();
-        bamboohr_employee(id.to_owned(), &fields).map_err(|error| DeliveryError(error.to_string()))
+        bamboohr_employee(id, &fields).map_err(|error| DeliveryError(error.to_string()))
     }
 
     async fn changes(&self, access: &HrisAccess, since: Option<&str>) -> Result<HrisChanges, DeliveryError> {
         let since = since.unwrap_or("1970-01-01T00:00:00Z");
-        let mut url = format!("{}/employees/changed?since={since}", access.base_url);
+        // Escaped: BambooHR's cursors carry `+00:00`, which a query reads as a space.
+        let mut url = format!("{}?since={}", access.base_url.join(&["employees", "changed"]), escape(since));
         let mut changes = HrisChanges { changed: Vec::new(), cursor: since.to_owned() };
         loop {
             let page: ChangedPage = serde_json::from_value(self.get(access, &url).await?)
@@ -119,7 +122,9 @@ impl HrisApi for BambooHr {
                 changes.cursor = latest;
             }
             match page.next_page {
-                Some(next) => url = next,
+                // The API key goes with every page: only to the base URL's own origin.
+                Some(next) if access.base_url.same_origin(&next) => url = next,
+                Some(_) => return Err(DeliveryError("BambooHR's next page leaves the API's origin".to_owned())),
                 None => return Ok(changes),
             }
         }

@@ -230,6 +230,13 @@ impl AssetEffect {
     }
 }
 
+/// The longest first and last names, in characters.
+pub const NAME_MAX_CHARS: usize = 100;
+/// The longest job title, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+/// The longest HRIS id, in characters.
+pub const HRIS_ID_MAX_CHARS: usize = 100;
+
 /// An employee as a creator describes it; `Employee::create` checks it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmployeeDraft {
@@ -281,16 +288,18 @@ impl Employee {
             Ok(text) => *value = text,
             Err(message) => errors.add(field, message),
         };
-        text("first_name", &mut self.first_name, 100);
-        text("last_name", &mut self.last_name, 100);
+        text("first_name", &mut self.first_name, NAME_MAX_CHARS);
+        text("last_name", &mut self.last_name, NAME_MAX_CHARS);
         if let Some(title) = self.title.as_mut() {
-            text("title", title, 200);
+            text("title", title, TITLE_MAX_CHARS);
         }
         if let Some(hris_id) = self.hris_id.as_mut() {
-            text("hris_id", hris_id, 100);
+            text("hris_id", hris_id, HRIS_ID_MAX_CHARS);
         }
+        // Only a terminated employee may end before the start: a withdrawn hire (contract §5).
         if let (Some(start), Some(end)) = (self.start_date, self.termination_date)
             && end < start
+            && self.status != EmployeeStatus::Terminated
         {
             errors.add("termination_date", "must not be before start_date");
         }

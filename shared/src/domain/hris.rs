@@ -9,10 +9,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::directory::{Employee, EmployeeStatus, HRIS_ID_MAX_CHARS, NAME_MAX_CHARS, TITLE_MAX_CHARS};
 use super::template::Template;
 use super::tenant::Tenant;
-use super::validation::{Email, Team};
-use super::workflow::{TriggeredBy, WorkflowDraft};
+use super::validation::{Email, TEAM_MAX_CHARS, Team};
+use super::workflow::{self, TriggeredBy, WorkflowDraft};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -24,6 +25,8 @@ pub const TOLERANCE_SECONDS: i64 = 300;
 pub enum SignatureError {
     #[error("a signature header is missing or malformed")]
     MissingHeader,
+    #[error("the timestamp is not a whole number of seconds")]
+    MalformedTimestamp,
     #[error("the timestamp is outside the allowed window")]
     Stale,
     #[error("no signature matches")]
@@ -37,6 +40,7 @@ impl SignatureError {
     pub fn reason(self) -> &'static str {
         match self {
             Self::MissingHeader => "missing_header",
+            Self::MalformedTimestamp => "malformed_timestamp",
             Self::Stale => "stale_timestamp",
             Self::Mismatch => "bad_signature",
             Self::BadSecret => "bad_secret",
@@ -44,9 +48,15 @@ impl SignatureError {
     }
 }
 
+/// Whether `timestamp` (unix seconds, as the sender wrote it) is within the tolerance of `now`.
+/// The header is unauthenticated input: any integer may arrive, `i64::MIN` included, so the
+/// distance is computed without overflow.
 fn fresh(timestamp: &str, now: DateTime<Utc>) -> Result<(), SignatureError> {
-    let seconds: i64 = timestamp.trim().parse().map_err(|_| SignatureError::MissingHeader)?;
-    if (now.timestamp() - seconds).abs() > TOLERANCE_SECONDS { Err(SignatureError::Stale) } else { Ok(()) }
+    let seconds: i64 = timestamp.trim().parse().map_err(|_| SignatureError::MalformedTimestamp)?;
+    match now.timestamp().checked_sub(seconds) {
+        Some(distance) if distance.unsigned_abs() <= TOLERANCE_SECONDS.unsigned_abs() => Ok(()),
+        _ => Err(SignatureError::Stale),
+    }
 }
 
 /// Standard Webhooks: `webhook-signature` lists `v1,<base64 HMAC-SHA256(key, "{id}.{ts}.{body}")>`
@@ -104,12 +114,48 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
     (0..text.len()).step_by(2).map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok()).collect()
 }
 
+/// The longest delivery id accepted as an idempotency key (contract §5).
+pub const MAX_DELIVERY_ID_BYTES: usize = 8 * 1024;
+
+/// A delivery id over `MAX_DELIVERY_ID_BYTES`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("must be at most {MAX_DELIVERY_ID_BYTES} bytes")]
+pub struct DeliveryIdTooLong;
+
+/// A delivery's idempotency key: the id as the sender wrote it (echoed as `event_id`), and the
+/// SHA-256 of it that the stores key the delivery by, since a raw id may be longer than a
+/// DynamoDB partition key (2,048 bytes) allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryId {
+    raw: String,
+    digest: String,
+}
+
+impl DeliveryId {
+    pub fn new(raw: &str) -> Result<Self, DeliveryIdTooLong> {
+        if raw.len() > MAX_DELIVERY_ID_BYTES {
+            return Err(DeliveryIdTooLong);
+        }
+        Ok(Self { raw: raw.to_owned(), digest: hex(&Sha256::digest(raw.as_bytes())) })
+    }
+
+    /// The id as received.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// Lowercase hex SHA-256 of the id: 64 characters, whatever the id's length.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+}
+
 /// A BambooHR delivery's id: the SHA-256 of its timestamp and body.
-pub fn bamboohr_delivery_id(timestamp: &str, body: &[u8]) -> String {
+pub fn bamboohr_delivery_id(timestamp: &str, body: &[u8]) -> DeliveryId {
     let mut digest = Sha256::new();
     digest.update(timestamp.as_bytes());
     digest.update(body);
-    hex(&digest.finalize())
+    DeliveryId::new(&hex(&digest.finalize())).expect("64 hex digits are within the limit")
 }
 
 /// The SHA-256 of a body, to tell a redelivery from a different body under the same id.
@@ -141,10 +187,11 @@ impl HrisEventKind {
     }
 }
 
-/// An employee as an HRIS describes it; absent fields stay unchanged on upsert.
+/// An employee as an HRIS describes it; absent fields stay unchanged on upsert. An event names
+/// the employee by `hris_id`, `email` or both.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HrisEmployee {
-    pub hris_id: String,
+    pub hris_id: Option<String>,
     pub email: Option<Email>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -190,11 +237,11 @@ struct StandardData {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StandardEmployee {
-    hris_id: String,
+    hris_id: Option<String>,
     email: Option<Email>,
     first_name: Option<String>,
     last_name: Option<String>,
-    team: Option<Team>,
+    team: Option<String>,
     title: Option<String>,
     manager_email: Option<Email>,
     start_date: Option<NaiveDate>,
@@ -215,47 +262,69 @@ fn refine(kind: HrisEventKind, employee: &HrisEmployee) -> HrisEventKind {
     if kind == HrisEventKind::Updated && employee.termination_date.is_some() { HrisEventKind::Terminated } else { kind }
 }
 
+/// HRIS text as it is kept: control characters dropped, surrounding blanks trimmed, cut to
+/// `max` characters; `None` when nothing is left. The HRIS is the source of truth, so its text
+/// is truncated to the directory's limits rather than refused.
+fn hris_text(raw: &str, max: usize) -> Option<String> {
+    let kept: String = raw.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
+    let kept = kept.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let cut = cut_to(kept, max);
+    (!cut.is_empty()).then_some(cut)
+}
+
+/// `text` cut to at most `max` characters, without blanks left at the cut.
+fn cut_to(text: &str, max: usize) -> String {
+    let cut: String = text.chars().take(max).collect();
+    cut.trim_end().to_owned()
+}
+
+fn hris_team(raw: &str) -> Option<Team> {
+    hris_text(raw, TEAM_MAX_CHARS).and_then(|team| Team::parse(&team).ok())
+}
+
 pub fn parse_standard(body: &Value) -> Result<Payload, PayloadError> {
     let parsed: StandardBody = serde_json::from_value(body.clone()).map_err(|error| PayloadError(error.to_string()))?;
     let e = parsed.data.employee;
     let employee = HrisEmployee {
-        hris_id: e.hris_id,
+        hris_id: e.hris_id.as_deref().and_then(|id| hris_text(id, HRIS_ID_MAX_CHARS)),
         email: e.email,
-        first_name: e.first_name,
-        last_name: e.last_name,
-        team: e.team,
-        title: e.title,
+        first_name: e.first_name.as_deref().and_then(|name| hris_text(name, NAME_MAX_CHARS)),
+        last_name: e.last_name.as_deref().and_then(|name| hris_text(name, NAME_MAX_CHARS)),
+        team: e.team.as_deref().and_then(hris_team),
+        title: e.title.as_deref().and_then(|title| hris_text(title, TITLE_MAX_CHARS)),
         manager_email: e.manager_email,
         start_date: e.start_date,
         termination_date: e.termination_date,
     };
+    if employee.hris_id.is_none() && employee.email.is_none() {
+        return Err(PayloadError("data.employee needs hris_id or email".to_owned()));
+    }
     let kind = refine(kind_of(&parsed.kind), &employee);
     Ok(Payload::Events(vec![HrisEvent { kind, employee }]))
 }
 
-/// BambooHR's field names, English and camelCase alias, for each employee attribute.
-const FIELDS: [(&str, &str); 8] = [
-    ("First Name", "firstName"),
-    ("Last Name", "lastName"),
-    ("Work Email", "workEmail"),
-    ("Department", "department"),
-    ("Job Title", "jobTitle"),
-    ("Hire Date", "hireDate"),
-    ("Termination Date", "terminationDate"),
-    ("Reporting to Email", "supervisorEmail"),
+/// BambooHR's field names, English and camelCase alias, for each employee attribute, with the
+/// longest text kept (`usize::MAX` where another rule applies: dates and emails).
+const FIELDS: [(&str, &str, usize); 8] = [
+    ("First Name", "firstName", NAME_MAX_CHARS),
+    ("Last Name", "lastName", NAME_MAX_CHARS),
+    ("Work Email", "workEmail", usize::MAX),
+    ("Department", "department", TEAM_MAX_CHARS),
+    ("Job Title", "jobTitle", TITLE_MAX_CHARS),
+    ("Hire Date", "hireDate", usize::MAX),
+    ("Termination Date", "terminationDate", usize::MAX),
+    ("Reporting to Email", "supervisorEmail", usize::MAX),
 ];
 
 /// Reads a BambooHR employee from its fields (either naming); empty and "0000-00-00" dates are absent.
-pub fn bamboohr_employee(hris_id: String, fields: &Map<String, Value>) -> Result<HrisEmployee, PayloadError> {
+pub fn bamboohr_employee(hris_id: &str, fields: &Map<String, Value>) -> Result<HrisEmployee, PayloadError> {
     let text = |index: usize| {
-        let (english, alias) = FIELDS[index];
+        let (english, alias, max) = FIELDS[index];
         fields
             .get(english)
             .or_else(|| fields.get(alias))
             .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|value| !value.is_empty())
-            .map(str::to_owned)
+            .and_then(|value| hris_text(value, max))
     };
     let date = |index: usize| -> Result<Option<NaiveDate>, PayloadError> {
         match text(index).filter(|value| value != "0000-00-00") {
@@ -273,7 +342,7 @@ pub fn bamboohr_employee(hris_id: String, fields: &Map<String, Value>) -> Result
             .transpose()
     };
     Ok(HrisEmployee {
-        hris_id,
+        hris_id: hris_text(hris_id, HRIS_ID_MAX_CHARS),
         first_name: text(0),
         last_name: text(1),
         email: email(2)?,
@@ -328,7 +397,7 @@ pub fn parse_bamboohr(body: &Value) -> Result<Payload, PayloadError> {
             .employees
             .into_iter()
             .map(|change| {
-                let employee = bamboohr_employee(id_text(&change.id)?, &change.fields)?;
+                let employee = bamboohr_employee(&id_text(&change.id)?, &change.fields)?;
                 let kind = match change.action.as_str() {
                     "Created" | "Inserted" => HrisEventKind::Created,
                     "Updated" => HrisEventKind::Updated,
@@ -349,6 +418,17 @@ pub fn parse_bamboohr(body: &Value) -> Result<Payload, PayloadError> {
     Ok(Payload::Lookups(vec![(kind, id_text(&parsed.data.employee_id)?)]))
 }
 
+/// Why a withdrawn hire's onboarding is cancelled (kept in `metadata.cancellation_reason`).
+pub const WITHDRAWN_HIRE_REASON: &str = "withdrawn hire: terminated before the start date";
+
+/// A terminated employee whose termination date is before the start date: the hire never
+/// happened. The HRIS is the source of truth, so this is not refused: the onboarding is
+/// cancelled, and equipment is collected only if some was handed out (contract §5).
+pub fn is_withdrawn_hire(employee: &Employee) -> bool {
+    employee.status == EmployeeStatus::Terminated
+        && matches!((employee.start_date, employee.termination_date), (Some(start), Some(end)) if end < start)
+}
+
 /// A workflow started by an HRIS event, and the key that makes it happen once: one workflow per
 /// (tenant, employee, event type, effective date), whatever the number of deliveries and syncs.
 pub struct HrisWorkflow {
@@ -358,28 +438,32 @@ pub struct HrisWorkflow {
 
 /// The workflow an event starts for `employee_id`, if any: onboarding for a hire (scheduled 5
 /// days before the start date, never before today), equipment return for a termination
-/// (scheduled on the termination date, never before today), both assigned to IT.
+/// (scheduled on the termination date, never before today; for a withdrawn hire only when it
+/// holds assets), both assigned to IT.
 pub fn workflow_for(
     tenant: &Tenant,
     kind: HrisEventKind,
     employee_id: uuid::Uuid,
-    employee: &super::directory::Employee,
+    employee: &Employee,
     asset_ids: &[uuid::Uuid],
     triggered_by: TriggeredBy,
     today: NaiveDate,
 ) -> Option<HrisWorkflow> {
     let (template_key, effective) = match kind {
         HrisEventKind::Created => ("new_employee", employee.start_date.unwrap_or(today)),
+        HrisEventKind::Terminated if is_withdrawn_hire(employee) && asset_ids.is_empty() => return None,
         HrisEventKind::Terminated => ("equipment_return", employee.termination_date.unwrap_or(today)),
         HrisEventKind::Updated | HrisEventKind::Ignored => return None,
     };
     let template = Template::find(template_key).expect("a built-in template");
     let mut draft = WorkflowDraft::from_template(template, triggered_by);
     let name = format!("{} {}", employee.first_name, employee.last_name);
-    draft.title = match kind {
+    let title = match kind {
         HrisEventKind::Created => format!("Onboard {name}"),
         _ => format!("Collect equipment from {name}"),
     };
+    // Two names at their longest make a title past the workflow's limit.
+    draft.title = cut_to(&title, workflow::TITLE_MAX_CHARS);
     let scheduled = match kind {
         HrisEventKind::Created => effective.checked_sub_days(Days::new(5)).unwrap_or(effective),
         _ => effective,
@@ -447,6 +531,48 @@ mod tests {
     }
 
     #[test]
+    fn absurd_or_non_integer_timestamps_are_refused_without_overflow() {
+        let now = at(1_700_000_000);
+        for absurd in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX, 1_700_000_000 - 301, 1_700_000_000 + 301] {
+            assert_eq!(fresh(&absurd.to_string(), now), Err(SignatureError::Stale), "{absurd}");
+        }
+        for malformed in
+            ["", " ", "1.7e9", "1700000000.0", "0x6553f100", "１７００００００００", "17000000000000000000000"]
+        {
+            assert_eq!(fresh(malformed, now), Err(SignatureError::MalformedTimestamp), "{malformed:?}");
+        }
+        assert_eq!(fresh("1700000300", now), Ok(()), "the window's edge is inside");
+        assert_eq!(fresh(" 1699999700 ", now), Ok(()));
+        // The same check guards both providers.
+        let minimum = i64::MIN.to_string();
+        assert_eq!(verify_bamboohr("secret", Some(&minimum), Some("00"), b"{}", now), Err(SignatureError::Stale));
+        assert_eq!(
+            verify_standard("whsec_AAAA", Some("id"), Some(&minimum), Some("v1,AA=="), b"{}", now),
+            Err(SignatureError::Stale)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn freshness_is_the_true_distance_for_any_integer(
+            seconds in proptest::num::i64::ANY,
+            now in -8_000_000_000_000i64..8_000_000_000_000,
+        ) {
+            let expected = if (i128::from(now) - i128::from(seconds)).abs() <= i128::from(TOLERANCE_SECONDS) {
+                Ok(())
+            } else {
+                Err(SignatureError::Stale)
+            };
+            proptest::prop_assert_eq!(fresh(&seconds.to_string(), at(now)), expected);
+        }
+
+        #[test]
+        fn any_timestamp_header_is_judged_without_panicking(header in "\\PC{0,40}") {
+            let _ = fresh(&header, at(1_700_000_000));
+        }
+    }
+
+    #[test]
     fn bamboohr_signs_the_body_followed_by_the_timestamp() {
         let body = br#"{"employees":[]}"#;
         let mut mac = HmacSha256::new_from_slice(b"bamboo-secret").unwrap();
@@ -490,7 +616,7 @@ mod tests {
         );
         assert_eq!(events[0].employee.email.as_ref().unwrap().as_str(), "ana@acme.example");
         assert_eq!(events[0].employee.start_date, NaiveDate::from_ymd_opt(2026, 12, 7));
-        assert_eq!(events[1].employee.hris_id, "42");
+        assert_eq!(events[1].employee.hris_id.as_deref(), Some("42"));
         let event_based = serde_json::json!({"type": "employee.updated", "timestamp": "2026-01-31T18:42:00+0000", "data": {"companyId": "1", "employeeId": "67890", "changedFields": ["firstName"]}});
         assert_eq!(
             parse_bamboohr(&event_based).unwrap(),

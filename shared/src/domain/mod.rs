@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod directory;
 pub mod events;
 pub mod hris;
+pub mod hris_url;
 pub mod jobs;
 pub mod messages;
 pub mod metadata;

@@ -138,11 +138,14 @@ checked_string!(
     }
 );
 
+/// The longest team name, in characters.
+pub const TEAM_MAX_CHARS: usize = 100;
+
 checked_string!(
     /// A team name: 1..=100 characters, no control characters, surrounding blanks trimmed.
     Team,
-    max_length = 100,
-    |raw| text_within(raw, 1, 100)
+    max_length = TEAM_MAX_CHARS,
+    |raw| text_within(raw, 1, TEAM_MAX_CHARS)
 );
 
 /// Trims `raw` and checks that it has `min..=max` characters and no control characters

@@ -18,6 +18,9 @@ pub const MAX_STEPS: usize = 50;
 /// Due date of a custom workflow when none is given: this many days after its start.
 pub const CUSTOM_WORKFLOW_DAYS: u32 = 7;
 
+/// The longest workflow title, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkflowType {
@@ -276,7 +279,7 @@ impl Workflow {
         now: DateTime<Utc>,
     ) -> Result<Workflow, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let title = text_within(&draft.title, 1, 200).unwrap_or_else(|message| {
+        let title = text_within(&draft.title, 1, TITLE_MAX_CHARS).unwrap_or_else(|message| {
             errors.add("title", message);
             String::new()
         });
@@ -504,7 +507,7 @@ impl WorkflowPatch {
     pub fn validate(mut self, today: NaiveDate) -> Result<ValidPatch, FieldErrors> {
         let mut errors = FieldErrors::default();
         if let Some(title) = &self.title {
-            match text_within(title, 1, 200) {
+            match text_within(title, 1, TITLE_MAX_CHARS) {
                 Ok(title) => self.title = Some(title),
                 Err(message) => errors.add("title", message),
             }

@@ -7,6 +7,7 @@ use crate::adapters::http_client::HttpClient;
 use crate::auth::TokenVerifier;
 use crate::clock::Clock;
 use crate::config::ApiConfig;
+use crate::domain::hris_url::UrlPolicy;
 use crate::hris::HrisService;
 use crate::jobs::JobRunner;
 use crate::notify::{Channels, Notifier};
@@ -27,6 +28,8 @@ pub struct AppState {
     pub notifier: Arc<Notifier>,
     /// Tenants' HRIS APIs (BambooHR).
     pub hris_api: Arc<dyn HrisApi>,
+    /// Which HRIS API URLs are accepted when set and when used.
+    pub hris_urls: UrlPolicy,
 }
 
 impl AppState {
@@ -43,6 +46,7 @@ impl AppState {
             secrets: config.secrets.clone(),
             notifier: Arc::new(notifier),
             hris_api: Arc::new(BambooHr::new(HttpClient::new(std::time::Duration::from_secs(5)))),
+            hris_urls: config.hris_urls,
         }
     }
 }
@@ -56,6 +60,7 @@ impl AppState {
             clock: self.clock.clone(),
             api: self.hris_api.clone(),
             secrets: self.secrets.clone(),
+            urls: self.hris_urls,
         }
     }
 

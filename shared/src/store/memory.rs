@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
+use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::{JobName, JobRecord};
 use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, StatsScope, Totals};
@@ -45,7 +46,7 @@ struct TenantData {
     totals: BTreeMap<String, Totals>,
     /// Once-only claims: (workflow, key).
     claims: BTreeSet<(Uuid, String)>,
-    /// HRIS deliveries by id.
+    /// HRIS deliveries by the digest of their id, as the DynamoDB store keys them.
     deliveries: BTreeMap<String, Delivery>,
     /// HRIS effects by natural key, with the workflow each started.
     effects: BTreeMap<String, Uuid>,
@@ -578,19 +579,19 @@ impl HrisStore for MemoryStore {
     async fn claim_delivery(
         &self,
         tenant: &TenantId,
-        delivery: &str,
+        delivery: &DeliveryId,
         body_hash: &str,
     ) -> Result<DeliveryClaim, StoreError> {
         let mut state = self.lock();
         let now = chrono::Utc::now();
         let deliveries = &mut state.tenant_mut(tenant).deliveries;
-        let claim = match deliveries.get(delivery) {
+        let claim = match deliveries.get(delivery.digest()) {
             Some(seen) if seen.body_hash != body_hash => DeliveryClaim::BodyMismatch,
             Some(Delivery { result: Some(result), .. }) => DeliveryClaim::Completed(result.clone()),
             Some(seen) if (now - seen.claimed_at).num_seconds() < DELIVERY_STALE_SECONDS => DeliveryClaim::InProgress,
             _ => {
                 let record = Delivery { body_hash: body_hash.to_owned(), result: None, claimed_at: now };
-                deliveries.insert(delivery.to_owned(), record);
+                deliveries.insert(delivery.digest().to_owned(), record);
                 DeliveryClaim::Claimed
             }
         };
@@ -600,11 +601,11 @@ impl HrisStore for MemoryStore {
     async fn complete_delivery(
         &self,
         tenant: &TenantId,
-        delivery: &str,
+        delivery: &DeliveryId,
         result: &serde_json::Value,
     ) -> Result<(), StoreError> {
         let mut state = self.lock();
-        if let Some(record) = state.tenant_mut(tenant).deliveries.get_mut(delivery) {
+        if let Some(record) = state.tenant_mut(tenant).deliveries.get_mut(delivery.digest()) {
             record.result = Some(result.clone());
         }
         if let Some(path) = &self.data_path {
@@ -613,11 +614,11 @@ impl HrisStore for MemoryStore {
         Ok(())
     }
 
-    async fn release_delivery(&self, tenant: &TenantId, delivery: &str) -> Result<(), StoreError> {
+    async fn release_delivery(&self, tenant: &TenantId, delivery: &DeliveryId) -> Result<(), StoreError> {
         let mut state = self.lock();
         let deliveries = &mut state.tenant_mut(tenant).deliveries;
-        if deliveries.get(delivery).is_some_and(|record| record.result.is_none()) {
-            deliveries.remove(delivery);
+        if deliveries.get(delivery.digest()).is_some_and(|record| record.result.is_none()) {
+            deliveries.remove(delivery.digest());
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use uuid::Uuid;
 
 use crate::domain::directory::{Asset, AssetStatus, Employee, EmployeeStatus};
+use crate::domain::hris::DeliveryId;
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{Workflow, WorkflowStatus};
 
@@ -152,9 +153,10 @@ pub fn claim_key(tenant: &TenantId, workflow: Uuid, claim: &str) -> Item {
     key(workflow_pk(tenant, workflow), &format!("CLAIM#{claim}"))
 }
 
-/// An HRIS delivery's idempotency record.
-pub fn delivery_key(tenant: &TenantId, delivery: &str) -> Item {
-    key(format!("TENANT#{tenant}#HRIS_DELIVERY#{delivery}"), "DELIVERY")
+/// An HRIS delivery's idempotency record, by the digest of its id: a raw id may be up to 8 KiB,
+/// past the 2,048 bytes a partition key holds.
+pub fn delivery_key(tenant: &TenantId, delivery: &DeliveryId) -> Item {
+    key(format!("TENANT#{tenant}#HRIS_DELIVERY#{}", delivery.digest()), "DELIVERY")
 }
 
 /// The natural key of an HRIS effect (employee, event type, effective date): held by the one

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
+use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::{JobName, JobRecord};
 use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, Delta, StatsScope, Totals};
@@ -781,7 +782,7 @@ impl HrisStore for DynamoStore {
     async fn claim_delivery(
         &self,
         tenant: &TenantId,
-        delivery: &str,
+        delivery: &DeliveryId,
         body_hash: &str,
     ) -> Result<DeliveryClaim, StoreError> {
         let now = chrono::Utc::now().timestamp();
@@ -827,7 +828,7 @@ impl HrisStore for DynamoStore {
     async fn complete_delivery(
         &self,
         tenant: &TenantId,
-        delivery: &str,
+        delivery: &DeliveryId,
         result: &serde_json::Value,
     ) -> Result<(), StoreError> {
         self.client
@@ -845,7 +846,7 @@ impl HrisStore for DynamoStore {
             .map_err(unavailable)
     }
 
-    async fn release_delivery(&self, tenant: &TenantId, delivery: &str) -> Result<(), StoreError> {
+    async fn release_delivery(&self, tenant: &TenantId, delivery: &DeliveryId) -> Result<(), StoreError> {
         let deleted = self
             .client
             .delete_item()
