@@ -639,11 +639,22 @@ export interface components {
         };
         /** @description A body-less POST: nothing may be sent but `{}`. */
         EmptyRequest: Record<string, never>;
+        /** @description Merged into the stored `hris` settings (RFC 7396): absent fields stay, `null` removes one. */
         HrisPatch: {
-            /** @description Overrides the vendor's API base URL. */
+            /**
+             * Format: uri
+             * @description Overrides the vendor's API base URL. The service sends the tenant's API key there, so it
+             *     must be `https://`, without a user name or password, query or fragment, and must not name
+             *     `localhost` or a loopback, link-local (169.254/16, fe80::/10), private (RFC 1918, CGNAT
+             *     100.64/10, fc00::/7), unspecified or multicast address, IPv4-mapped IPv6 forms included
+             *     (422 otherwise). Only the local server also accepts `http://localhost` and
+             *     `http://127.0.0.1`, for stand-ins in tests.
+             * @example https://api.bamboohr.com/api/gateway.php/acme/v1
+             */
             api_base_url?: string | null;
             api_key?: string | null;
-            provider?: null | components["schemas"]["HrisProvider"];
+            /** @description Required when no HRIS is configured yet; cannot be removed (send `"hris": null` instead). */
+            provider?: components["schemas"]["HrisProvider"];
             /** @description `whsec_<base64>` for `standard`; BambooHR's webhook secret for `bamboohr`. */
             signing_secret?: string | null;
             /** @description The BambooHR company subdomain. */
@@ -852,6 +863,10 @@ export interface components {
             due_date?: string | null;
             /** Format: uuid */
             employee_id?: string | null;
+            /**
+             * @description Free-form: at most 16,384 bytes as compact JSON, 8 levels deep (the object is level 1),
+             *     numbers 0 or of magnitude 1e-130 to below 1e126 with at most 38 significant digits.
+             */
             metadata?: Record<string, never> | null;
             priority?: null | components["schemas"]["Priority"];
             /** Format: date */
@@ -871,6 +886,10 @@ export interface components {
             description?: string | null;
             /** Format: date */
             due_date?: string | null;
+            /**
+             * @description A JSON Merge Patch; the merged metadata keeps the limits of creation (16,384 bytes compact,
+             *     8 levels, DynamoDB's number range).
+             */
             metadata?: Record<string, never> | null;
             priority?: null | components["schemas"]["Priority"];
             /** Format: date */
@@ -901,7 +920,10 @@ export interface components {
             from_email?: string | null;
             hris?: null | components["schemas"]["HrisPatch"];
             it_email?: string | null;
-            /** @description An `https://hooks.slack.com/...` incoming webhook URL. */
+            /**
+             * @description An `https://hooks.slack.com/...` incoming webhook URL. The service posts to it, so it
+             *     follows the rules of `hris.api_base_url` (public https, no user name, query or fragment).
+             */
             slack_webhook_url?: string | null;
             /** @example Europe/Berlin */
             timezone?: string | null;
@@ -2467,13 +2489,13 @@ export interface operations {
                 tenant: string;
             };
             header?: {
-                /** @description Standard Webhooks: the delivery id */
+                /** @description Standard Webhooks: the delivery id, the idempotency key: up to 8,192 bytes (422 beyond, after the signature is checked); stored as its SHA-256, echoed as `event_id` */
                 "webhook-id"?: string | null;
-                /** @description Standard Webhooks: unix seconds */
+                /** @description Standard Webhooks: unix seconds, an integer within 300 s of now (401 otherwise) */
                 "webhook-timestamp"?: string | null;
                 /** @description Standard Webhooks: `v1,<base64>` entries */
                 "webhook-signature"?: string | null;
-                /** @description BambooHR: unix seconds */
+                /** @description BambooHR: unix seconds, an integer within 300 s of now (401 otherwise) */
                 "X-BambooHR-Timestamp"?: string | null;
                 /** @description BambooHR: hex HMAC-SHA256 of body + timestamp */
                 "X-BambooHR-Signature"?: string | null;
@@ -2481,14 +2503,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description A Standard Webhooks employee event, or BambooHR's field-based or event-based payload */
+        /** @description A Standard Webhooks employee event (`data.employee` names the employee by `hris_id`, `email` or both; neither is 422; text past the directory's limits is truncated), or BambooHR's field-based or event-based payload */
         requestBody: {
             content: {
                 "application/json": Record<string, never>;
             };
         };
         responses: {
-            /** @description `{data: {event_id, employee_id, workflow_id, duplicate}}`, or a list for a BambooHR delivery of several employees */
+            /** @description `{data: {event_id, employee_id, workflow_id, duplicate}}`, or a list for a BambooHR delivery of several employees. A termination dated before the start date (a withdrawn hire) cancels the pending or in-progress onboarding and answers the offboarding workflow's id (made only if the employee holds assets) or null */
             200: {
                 headers: {
                     [name: string]: unknown;
