@@ -330,7 +330,7 @@ mod tests {
     async fn a_token_over_8_kib_is_refused_unread() {
         let verifier = TokenVerifier::hs256(b"s");
         let mut padded = claims(in_an_hour());
-        padded.sub = "u".repeat(6000);
+        padded.sub = "u".repeat(7000);
         let token = sign_hs256(b"s", &padded);
         assert!(token.len() > MAX_TOKEN_BYTES);
         assert_eq!(verifier.verify(&token).await, Err(InvalidToken));
@@ -350,9 +350,10 @@ mod tests {
         assert!(verifier.recently_verified(&token, now + VERIFIED_FOR_SECONDS).is_none());
         assert!(verifier.recently_verified("another token", now).is_none());
 
+        // Verified 20 s after `now`: the trust window outlasts the expiry and its leeway.
         let short = claims(now + 10);
         let token = sign_hs256(b"s", &short);
-        verifier.remember(&token, now, &short);
+        verifier.remember(&token, now + 20, &short);
         assert!(verifier.recently_verified(&token, now + 10 + LEEWAY_SECONDS).is_some());
         assert!(verifier.recently_verified(&token, now + 11 + LEEWAY_SECONDS).is_none());
     }
