@@ -67,7 +67,16 @@ async fn send(app: &Router, method: &str, path: &str, token: Option<&str>) -> An
 #[tokio::test]
 async fn the_console_is_served_with_deep_links_and_the_api_keeps_its_errors() {
     let app = app(built_console()).await;
-    for deep_link in ["/", "/workflows", "/workflows/0193f0c2-7a1b-7000-8000-000000000000", "/settings"] {
+    // `/assets/{id}` is the console's page of a hardware asset as well as Vite's folder of built
+    // files: a path that names no built file is a deep link, never cached as an asset.
+    let deep_links = [
+        "/",
+        "/workflows",
+        "/workflows/0193f0c2-7a1b-7000-8000-000000000000",
+        "/settings",
+        "/assets/0193f0c2-7a1b-7000-8000-000000000000",
+    ];
+    for deep_link in deep_links {
         let page = send(&app, "GET", deep_link, None).await;
         assert_eq!(page.status, StatusCode::OK, "{deep_link}");
         assert_eq!(page.body, b"<!doctype html><div id=app></div>", "{deep_link}");
