@@ -32,13 +32,22 @@ impl Answer {
     }
 }
 
-fn built_console() -> PathBuf {
+/// A built console in a temporary folder, removed when the test ends.
+struct BuiltConsole(PathBuf);
+
+impl Drop for BuiltConsole {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn built_console() -> BuiltConsole {
     let dist = std::env::temp_dir().join(format!("assetronics-console-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(dist.join("assets")).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html><div id=app></div>").unwrap();
     std::fs::write(dist.join("assets/index-3f2a.js"), "console.log(1)").unwrap();
     std::fs::write(dist.join("favicon.svg"), "<svg/>").unwrap();
-    dist
+    BuiltConsole(dist)
 }
 
 async fn app(dist: PathBuf) -> Router {
@@ -66,7 +75,8 @@ async fn send(app: &Router, method: &str, path: &str, token: Option<&str>) -> An
 
 #[tokio::test]
 async fn the_console_is_served_with_deep_links_and_the_api_keeps_its_errors() {
-    let app = app(built_console()).await;
+    let console = built_console();
+    let app = app(console.0.clone()).await;
     // `/assets/{id}` is the console's page of a hardware asset as well as Vite's folder of built
     // files: a path that names no built file is a deep link, never cached as an asset.
     let deep_links = [
@@ -118,7 +128,8 @@ async fn an_unbuilt_console_says_how_to_build_it() {
 
 #[tokio::test]
 async fn the_runtime_configuration_names_this_server() {
-    let app = app(built_console()).await;
+    let console = built_console();
+    let app = app(console.0.clone()).await;
     let config = send(&app, "GET", "/config.json", None).await;
     assert_eq!(config.header("cache-control"), "no-cache");
     let config = config.json();
@@ -129,7 +140,8 @@ async fn the_runtime_configuration_names_this_server() {
 
 #[tokio::test]
 async fn the_demo_sign_in_gives_each_role_its_scope() {
-    let app = app(built_console()).await;
+    let console = built_console();
+    let app = app(console.0.clone()).await;
     let people = send(&app, "GET", "/local/sign-in", None).await.json()["data"].as_array().unwrap().clone();
     let roles: Vec<&str> = people.iter().map(|person| person["role"].as_str().unwrap()).collect();
     assert_eq!(roles, ["admin", "manager", "user"]);
