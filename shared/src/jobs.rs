@@ -161,7 +161,7 @@ impl JobRunner {
                 tally.count("skipped");
                 continue;
             }
-            match self.save(tenant, &workflow, &started, "workflow.started", "system:auto-start", now).await {
+            match self.save(tenant, &workflow, &started, "workflow.started", "job:auto-start", now).await {
                 Ok(()) => tally.count("started"),
                 Err(StoreError::Conflict) => tally.count("skipped"),
                 Err(error) => return Err(error),
@@ -177,7 +177,7 @@ impl JobRunner {
             let now = self.clock.now();
             let mut archived = workflow.clone();
             archived.archive(now);
-            match self.save(tenant, &workflow, &archived, "workflow.archived", "system:archive", now).await {
+            match self.save(tenant, &workflow, &archived, "workflow.archived", "job:archive", now).await {
                 Ok(()) => tally.count("archived"),
                 Err(StoreError::Conflict) => tally.count("skipped"),
                 Err(error) => return Err(error),

@@ -442,7 +442,7 @@ pub async fn archived_workflows_leave_lists_unless_asked_for(backend: Backend) {
     archived.archive(crate::test_now());
     let audit = shared::domain::audit::AuditEntry::new(
         &tenant,
-        "system:archive",
+        "job:archive",
         "workflow.archived",
         shared::domain::audit::TargetType::Workflow,
         stored.id,

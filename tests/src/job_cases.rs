@@ -141,7 +141,7 @@ pub async fn auto_start_starts_what_is_due_to_start_once(backend: Backend) {
     assert_eq!(get(&app, &today).await["version"], 2, "started once");
     let history =
         app.request(Method::GET, &format!("/api/v1/workflows/{today}/history"), Some(&admin("acme")), None).await;
-    assert_eq!(history.data()[1]["actor"], "system:auto-start");
+    assert_eq!(history.data()[1]["actor"], "job:auto-start");
 }
 
 pub async fn archive_takes_workflows_completed_more_than_ninety_days_ago(backend: Backend) {

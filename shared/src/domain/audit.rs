@@ -21,7 +21,8 @@ pub enum TargetType {
 pub struct AuditEntry {
     pub id: Uuid,
     pub tenant_id: TenantId,
-    /// The caller's user id (`sub`), or `system:<job>` for scheduled work.
+    /// Who made the change (contract §8): the caller's email (their `sub` when the token has no
+    /// email), `hris` for HRIS events, or `job:<name>` for scheduled work.
     pub actor: String,
     /// What happened, like `workflow.started`.
     pub action: String,

@@ -400,7 +400,10 @@ export interface components {
         AuditEntry: {
             /** @description What happened, like `workflow.started`. */
             action: string;
-            /** @description The caller's user id (`sub`), or `system:<job>` for scheduled work. */
+            /**
+             * @description Who made the change (contract §8): the caller's email (their `sub` when the token has no
+             *     email), `hris` for HRIS events, or `job:<name>` for scheduled work.
+             */
             actor: string;
             /** Format: date-time */
             at: string;
@@ -695,7 +698,10 @@ export interface components {
             data: {
                 /** @description What happened, like `workflow.started`. */
                 action: string;
-                /** @description The caller's user id (`sub`), or `system:<job>` for scheduled work. */
+                /**
+                 * @description Who made the change (contract §8): the caller's email (their `sub` when the token has no
+                 *     email), `hris` for HRIS events, or `job:<name>` for scheduled work.
+                 */
                 actor: string;
                 /** Format: date-time */
                 at: string;
