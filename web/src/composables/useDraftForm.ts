@@ -3,6 +3,11 @@ import { fieldErrorsFor } from '@/api/errors'
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
+interface SaveHandlers<R> {
+  onSuccess: (result: R) => void
+  onError: (error: unknown) => void
+}
+
 interface DraftFormOptions<D, C extends object> {
   /** The dialog's open state: each opening starts from a fresh draft with no errors. */
   open: Ref<boolean>
@@ -43,7 +48,29 @@ export function useDraftForm<D, C extends object>(options: DraftFormOptions<D, C
     errors.value = fieldErrorsFor(error, options.fields)
   }
 
+  /**
+   * After the client checks pass: an edit with no changes just closes; else `send` saves (a
+   * mutation with these handlers), closing and handing over the result, or showing the errors.
+   */
+  function save<R>(
+    editing: boolean,
+    send: (handlers: SaveHandlers<R>) => void,
+    saved: (result: R) => void,
+  ) {
+    if (editing && !dirty.value) {
+      options.open.value = false
+      return
+    }
+    send({
+      onSuccess: (result) => {
+        options.open.value = false
+        saved(result)
+      },
+      onError: fail,
+    })
+  }
+
   const confirmClose = () => !dirty.value || window.confirm('Discard your changes?')
 
-  return { draft, errors, changes, dirty, check, fail, confirmClose }
+  return { draft, errors, changes, dirty, check, fail, save, confirmClose }
 }
