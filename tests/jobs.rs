@@ -6,4 +6,6 @@ assetronics_tests::for_each_store!(job_cases:
     auto_start_starts_what_is_due_to_start_once,
     archive_takes_workflows_completed_more_than_ninety_days_ago,
     assignment_emails_go_to_new_assignees_only,
+    daily_jobs_run_once_a_local_day_at_their_local_hour,
+    an_hourly_run_retried_or_delivered_twice_handles_each_tenant_once,
 );
