@@ -14,9 +14,10 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::domain::audit::{AuditEntry, TargetType};
 use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, Occasion, TenantRun, daily_run_date};
-use crate::domain::messages;
+use crate::domain::messages::{self, Entry};
 use crate::domain::stats::StatsScope;
 use crate::domain::tenant::Tenant;
+use crate::domain::validation::Email;
 use crate::domain::workflow::Workflow;
 use crate::hris::HrisService;
 use crate::notify::Notifier;
@@ -166,20 +167,25 @@ impl JobRunner {
         Ok(tally)
     }
 
-    /// One reminder per overdue workflow per day, to its assignee (or the tenant's IT address),
-    /// whatever the number of runs: the day's reminder is claimed before it is sent, and the
-    /// claim is given back when the send fails so a later run tries again.
+    /// One digest a day per person of everything overdue that is theirs (assigned to them, or
+    /// to no one: the tenant's IT address), whatever the number of runs: the person's day is
+    /// claimed before the email is sent, and given back when the send fails so a later run
+    /// tries again.
     async fn remind(&self, tenant: &Tenant, today: NaiveDate, tally: &mut Tally) -> Result<(), StoreError> {
         let overdue = self.store.open_due_before(&tenant.id, today).await?;
+        let mut digests: BTreeMap<&Email, Vec<Entry>> = BTreeMap::new();
         for workflow in &overdue {
             tally.count("overdue");
-            let claim = Claim::Reminder { workflow: workflow.id, date: today };
+            let to = workflow.assigned_to.as_ref().unwrap_or(&tenant.it_email);
+            digests.entry(to).or_default().push(Entry::workflow(workflow, self.notifier.frontend_url()));
+        }
+        for (to, entries) in digests {
+            let Some(email) = messages::overdue_digest(tenant, to, &entries) else { continue };
+            let claim = Claim::Digest { person: to.clone(), date: today };
             if !self.store.claim_once(&tenant.id, &claim).await? {
                 tally.count("already_reminded");
                 continue;
             }
-            let to = workflow.assigned_to.as_ref().unwrap_or(&tenant.it_email);
-            let email = messages::overdue(tenant, to, workflow, self.notifier.frontend_url());
             match self.notifier.email(&email).await {
                 Ok(()) => tally.count("reminders_sent"),
                 Err(error) => {

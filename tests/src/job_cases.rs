@@ -78,7 +78,7 @@ pub async fn overdue_reminders_go_out_once_a_day(backend: Backend) {
     let mut sent = reminders(&app);
     sent.sort();
     assert_eq!(sent.iter().map(|(to, _)| to.as_str()).collect::<Vec<_>>(), ["ana@acme.example", "it@acme.example"]);
-    assert!(sent.iter().any(|(_, subject)| subject.starts_with("Overdue since 2026-11-26")));
+    assert!(sent.iter().all(|(_, subject)| subject.starts_with("Overdue: ")), "{sent:?}");
 
     let again = run(&app, "overdue-reminders", Some("2026-11-28")).await;
     assert_eq!(again["counts"]["already_reminded"], 2);
@@ -94,6 +94,54 @@ pub async fn overdue_reminders_go_out_once_a_day(backend: Backend) {
     let on_the_day = run(&app, "overdue-reminders", Some("2026-11-26")).await;
     assert!(on_the_day["counts"].get("overdue").is_none(), "{on_the_day}");
     let _ = assigned;
+}
+
+pub async fn a_person_gets_one_digest_a_day_of_all_their_overdue_workflows(backend: Backend) {
+    let app = app_at(backend, "2026-11-25T09:00:00Z").await;
+    let mut ids = Vec::new();
+    for title in ["Onboard Ana", "Collect Bo's laptop", "Receive monitors"] {
+        let body = json!({"template_key": "new_employee", "title": title, "assigned_to": "ana@acme.example", "due_date": "2026-11-26"});
+        ids.push(create(&app, body).await);
+    }
+    create(&app, json!({"template_key": "new_employee", "assigned_to": "bo@acme.example", "due_date": "2026-11-30"}))
+        .await;
+    let unassigned = create(&app, json!({"template_key": "new_employee", "due_date": "2026-11-26"})).await;
+
+    let digests = |app: &TestApp| -> Vec<(String, String, String)> {
+        app.outbox
+            .deliveries()
+            .into_iter()
+            .filter_map(|delivery| match delivery {
+                Delivery::Email { to, subject, body, .. } if subject.starts_with("Overdue") => {
+                    Some((to, subject, body))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let record = run(&app, "overdue-reminders", Some("2026-11-28")).await;
+    assert_eq!(record["counts"]["overdue"], 4, "{record}");
+    assert_eq!(record["counts"]["reminders_sent"], 2, "one for Ana, one for IT: {record}");
+    let sent = digests(&app);
+    let (_, subject, body) = sent.iter().find(|(to, _, _)| to == "ana@acme.example").unwrap();
+    assert!(subject.ends_with("and 2 more"), "{subject}");
+    for id in &ids {
+        assert!(body.contains(&format!("https://app.assetronics.example/workflows/{id}")), "{body}");
+    }
+    assert!(body.starts_with("Tenant acme\n"), "the tenant's name: {body}");
+    assert!(body.contains("You get this email because overdue work is assigned to you at Tenant acme"), "{body}");
+    let (_, _, to_it) = sent.iter().find(|(to, _, _)| to == "it@acme.example").unwrap();
+    assert!(to_it.contains(&unassigned), "{to_it}");
+    assert!(to_it.contains("you are the IT contact"), "{to_it}");
+
+    // Reruns that day, through either kind of run, send nothing more; the next day sends again.
+    run(&app, "overdue-reminders", Some("2026-11-28")).await;
+    let scheduled =
+        app.request(Method::POST, "/local/jobs/overdue-reminders?at=2026-11-28T09:00:00Z", None, None).await;
+    assert_eq!(scheduled.data()["counts"]["already_reminded"], 2, "{:?}", scheduled.body);
+    assert_eq!(digests(&app).len(), 2);
+    run(&app, "overdue-reminders", Some("2026-11-29")).await;
+    assert_eq!(digests(&app).len(), 4);
 }
 
 pub async fn reminders_follow_each_tenants_calendar(backend: Backend) {

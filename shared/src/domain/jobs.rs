@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::tenant::Timezone;
-use super::validation::TenantId;
+use super::validation::{Email, TenantId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -91,8 +91,8 @@ pub fn daily_run_date(zone: &Timezone, at: DateTime<Utc>, hour: u32) -> Option<N
 pub enum Claim {
     /// A daily job's run for one tenant on one of its local dates.
     DailyRun { job: JobName, date: NaiveDate },
-    /// The reminder of one overdue workflow on one date.
-    Reminder { workflow: Uuid, date: NaiveDate },
+    /// The overdue digest of one person on one of the tenant's dates.
+    Digest { person: Email, date: NaiveDate },
 }
 
 /// One run of a job: when, what it did, what went wrong.

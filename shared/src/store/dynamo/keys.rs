@@ -163,13 +163,13 @@ pub fn stats_key(tenant: &TenantId, scope: &crate::domain::stats::StatsScope, sh
     key(stats_pk(tenant, scope), &format!("SHARD#{shard}"))
 }
 
-/// A once-only claim: a reminder's in its workflow's partition, a daily run's in a partition
-/// of its own (a tenant's runs would otherwise all share one).
+/// A once-only claim, each in a partition of its own (a tenant's would otherwise all share one).
 pub fn claim_key(tenant: &TenantId, claim: &Claim) -> Item {
-    match claim {
-        Claim::Reminder { workflow, date } => key(workflow_pk(tenant, *workflow), &format!("CLAIM#reminder#{date}")),
-        Claim::DailyRun { job, date } => key(format!("TENANT#{tenant}#DAILY_RUN#{}#{date}", job.as_str()), "CLAIM"),
-    }
+    let pk = match claim {
+        Claim::DailyRun { job, date } => format!("TENANT#{tenant}#DAILY_RUN#{}#{date}", job.as_str()),
+        Claim::Digest { person, date } => format!("TENANT#{tenant}#DIGEST#{person}#{date}"),
+    };
+    key(pk, "CLAIM")
 }
 
 /// An HRIS delivery's idempotency record, by the digest of its id: a raw id may be up to 8 KiB,
