@@ -16,7 +16,6 @@ use crate::domain::hris::{
     HrisEmployee, HrisEvent, HrisEventKind, WITHDRAWN_HIRE_REASON, is_withdrawn_hire, workflow_for,
 };
 use crate::domain::hris_url::{HrisBaseUrl, UrlPolicy};
-use crate::domain::messages;
 use crate::domain::tenant::{SecretField, Tenant};
 use crate::domain::workflow::{TriggeredBy, Workflow, WorkflowType};
 use crate::notify::Notifier;
@@ -141,15 +140,7 @@ impl HrisService {
             None => {
                 result.workflow_id = Some(workflow.id);
                 tracing::info!(tenant_id = %tenant.id, workflow_id = %workflow.id, step = 0, event = event.kind.as_str(), "workflow started by the HRIS");
-                self.notifier.workflow_changed(tenant, None, &workflow, now).await;
-                self.notifier
-                    .email(&messages::hris_started(tenant, &workflow, self.notifier.frontend_url()))
-                    .await
-                    .ok();
-                self.notifier
-                    .chat(tenant, &messages::hris_started_chat(&workflow, self.notifier.frontend_url()))
-                    .await
-                    .ok();
+                self.notifier.hris_started(tenant, &workflow, now).await;
             }
         }
         Ok(result)

@@ -1,4 +1,7 @@
-//! The scheduled jobs, one runner for all: overdue reminders, auto-start and archive. Each
+//! The scheduled jobs, one runner for all: overdue reminders, auto-start, archive and the HRIS
+//! sync. The daily ones run at an hour of each tenant's own clock: an hourly schedule hands each
+//! run the tenants whose hour it is (found by zone, see `domain::jobs::daily_run_date`), each
+//! claimed for its local date so that retried or repeated runs do not handle it again. Each job
 //! finds its work through an index of exactly that work, is safe to run any number of times a
 //! day, and writes a job-history record of every run.
 
@@ -10,10 +13,11 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::domain::audit::{AuditEntry, TargetType};
-use crate::domain::jobs::{JobName, JobRecord};
-use crate::domain::messages;
+use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, Occasion, TenantRun, daily_run_date};
+use crate::domain::messages::{self, Entry};
 use crate::domain::stats::StatsScope;
 use crate::domain::tenant::Tenant;
+use crate::domain::validation::Email;
 use crate::domain::workflow::Workflow;
 use crate::hris::HrisService;
 use crate::notify::Notifier;
@@ -32,7 +36,7 @@ pub struct JobRunner {
     hris: Arc<HrisService>,
 }
 
-/// What one run did, as it goes.
+/// What a run did for one tenant, as it goes.
 #[derive(Default)]
 struct Tally {
     counts: BTreeMap<String, u64>,
@@ -50,8 +54,15 @@ impl Tally {
 
     fn error(&mut self, tenant: &Tenant, error: impl std::fmt::Display) {
         tracing::error!(tenant_id = %tenant.id, %error, "job step failed");
-        self.errors.push(format!("{}: {error}", tenant.id));
+        self.errors.push(error.to_string());
     }
+}
+
+/// A tenant a run handles, the date it handles it for, and the claim that makes it once a day.
+struct Turn {
+    tenant: Tenant,
+    date: NaiveDate,
+    claim: Option<Claim>,
 }
 
 impl JobRunner {
@@ -59,59 +70,126 @@ impl JobRunner {
         Self { store, notifier, clock, hris }
     }
 
-    /// Runs `job` for every active tenant. `run_date` fixes "today" for all of them (local runs
-    /// with `?today=`); without it each tenant's today is its own date.
-    pub async fn run(&self, job: JobName, run_date: Option<NaiveDate>) -> Result<JobRecord, StoreError> {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Runs `job` for the tenants whose turn `occasion` makes it, and records the run.
+    pub async fn run(&self, job: JobName, occasion: Occasion) -> Result<JobRun, StoreError> {
         let started_at = self.clock.now();
-        let mut tally = Tally::default();
-        for tenant in self.store.tenants().await?.into_iter().filter(Tenant::is_active) {
-            let today = run_date.unwrap_or_else(|| tenant.today(started_at));
-            let outcome = match job {
-                JobName::OverdueReminders => self.remind(&tenant, today, &mut tally).await,
-                JobName::AutoStart => self.auto_start(&tenant, today, &mut tally).await,
-                JobName::Archive => self.archive(&tenant, today, &mut tally).await,
-                JobName::HrisSync => self.sync(&tenant, &mut tally).await,
-            };
-            if let Err(error) = outcome {
-                tally.error(&tenant, error);
+        let mut counts = BTreeMap::new();
+        let mut errors = Vec::new();
+        let mut tenants = Vec::new();
+        for turn in self.turns(job, occasion, started_at).await? {
+            if let Some(claim) = &turn.claim
+                && !self.store.claim_once(&turn.tenant.id, claim).await?
+            {
+                *counts.entry("tenants_already_run".to_owned()).or_default() += 1;
+                continue;
             }
-            tally.count("tenants");
+            let tally = self.handle(job, &turn).await?;
+            for (what, amount) in &tally.counts {
+                *counts.entry(what.clone()).or_default() += amount;
+            }
+            *counts.entry("tenants".to_owned()).or_default() += 1;
+            errors.extend(tally.errors.iter().map(|error| format!("{}: {error}", turn.tenant.id)));
+            tenants.push(TenantRun {
+                tenant_id: turn.tenant.id,
+                date: turn.date,
+                counts: tally.counts,
+                errors: tally.errors,
+            });
         }
         let record = JobRecord {
             id: Uuid::now_v7(),
             job,
-            run_date: run_date.unwrap_or_else(|| started_at.date_naive()),
+            run_date: occasion.record_date(started_at),
             started_at,
             finished_at: self.clock.now(),
-            counts: tally.counts,
-            errors: tally.errors,
+            counts,
+            errors,
         };
         self.store.record_job(&record).await?;
         let duration = (record.finished_at - record.started_at).num_milliseconds() as f64;
         duration_metric("JobDuration", duration, &[("Job", job.as_str())]);
         metric("JobErrors", record.errors.len() as f64, &[("Job", job.as_str())]);
         tracing::info!(job = job.as_str(), counts = ?record.counts, errors = record.errors.len(), "job finished");
-        Ok(record)
+        Ok(JobRun { record, tenants })
     }
 
-    /// One reminder per overdue workflow per day, to its assignee (or the tenant's IT address),
-    /// whatever the number of runs: the day's reminder is claimed before it is sent, and the
-    /// claim is given back when the send fails so a later run tries again.
+    /// The tenants `occasion` hands to `job`. On the hourly schedule a daily job finds them by
+    /// zone: only the zones where it is the job's hour are read, and each tenant's turn carries
+    /// the claim of its local date.
+    async fn turns(
+        &self,
+        job: JobName,
+        occasion: Occasion,
+        started_at: DateTime<Utc>,
+    ) -> Result<Vec<Turn>, StoreError> {
+        let every_tenant = |date: Option<NaiveDate>, at: DateTime<Utc>| async move {
+            let tenants = self.store.tenants().await?.into_iter().filter(Tenant::is_active);
+            let turns =
+                tenants.map(|tenant| Turn { date: date.unwrap_or_else(|| tenant.today(at)), tenant, claim: None });
+            Ok::<_, StoreError>(turns.collect())
+        };
+        let (at, hour) = match (occasion, job.local_hour()) {
+            (Occasion::EveryTenant(date), _) => return every_tenant(date, started_at).await,
+            (Occasion::Schedule(at), None) => return every_tenant(None, at).await,
+            (Occasion::Schedule(at), Some(hour)) => (at, hour),
+        };
+        let mut turns = Vec::new();
+        for zone in self.store.tenant_zones().await? {
+            let Some(date) = daily_run_date(&zone, at, hour) else { continue };
+            for tenant in self.store.active_tenants_in(&zone).await? {
+                turns.push(Turn { tenant, date, claim: Some(Claim::DailyRun { job, date }) });
+            }
+        }
+        Ok(turns)
+    }
+
+    /// Does `job` for one tenant. A failure is the tenant's error in the record, and gives its
+    /// day's claim back so that a retried run does the tenant again.
+    async fn handle(&self, job: JobName, turn: &Turn) -> Result<Tally, StoreError> {
+        let (tenant, today) = (&turn.tenant, turn.date);
+        let mut tally = Tally::default();
+        let outcome = match job {
+            JobName::OverdueReminders => self.remind(tenant, today, &mut tally).await,
+            JobName::AutoStart => self.auto_start(tenant, today, &mut tally).await,
+            JobName::Archive => self.archive(tenant, today, &mut tally).await,
+            JobName::HrisSync => self.sync(tenant, &mut tally).await,
+        };
+        if let Err(error) = outcome {
+            tally.error(tenant, error);
+            if let Some(claim) = &turn.claim {
+                self.store.release_claim(&tenant.id, claim).await?;
+            }
+        }
+        Ok(tally)
+    }
+
+    /// One digest a day per person of everything overdue that is theirs (assigned to them, or
+    /// to no one: the tenant's IT address), whatever the number of runs: the person's day is
+    /// claimed before the email is sent, and given back when the send fails so a later run
+    /// tries again.
     async fn remind(&self, tenant: &Tenant, today: NaiveDate, tally: &mut Tally) -> Result<(), StoreError> {
         let overdue = self.store.open_due_before(&tenant.id, today).await?;
+        let mut digests: BTreeMap<&Email, Vec<Entry>> = BTreeMap::new();
         for workflow in &overdue {
             tally.count("overdue");
-            let claim = format!("reminder#{today}");
-            if !self.store.claim_once(&tenant.id, workflow.id, &claim).await? {
+            let to = workflow.assigned_to.as_ref().unwrap_or(&tenant.it_email);
+            digests.entry(to).or_default().push(Entry::workflow(workflow, self.notifier.frontend_url()));
+        }
+        for (to, entries) in digests {
+            let Some(email) = messages::overdue_digest(tenant, to, &entries) else { continue };
+            let claim = Claim::Digest { person: to.clone(), date: today };
+            if !self.store.claim_once(&tenant.id, &claim).await? {
                 tally.count("already_reminded");
                 continue;
             }
-            let to = workflow.assigned_to.as_ref().unwrap_or(&tenant.it_email);
-            let email = messages::overdue(tenant, to, workflow, self.notifier.frontend_url());
             match self.notifier.email(&email).await {
                 Ok(()) => tally.count("reminders_sent"),
                 Err(error) => {
-                    self.store.release_claim(&tenant.id, workflow.id, &claim).await?;
+                    self.store.release_claim(&tenant.id, &claim).await?;
                     tally.count("reminders_failed");
                     tally.error(tenant, error);
                 }

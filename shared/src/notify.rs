@@ -106,19 +106,34 @@ impl Notifier {
         after: &Workflow,
         at: DateTime<Utc>,
     ) {
-        let change = WorkflowChange::between(before, after);
-        record_metrics(change, before, after);
-        let event = WorkflowEvent { change, tenant_id: tenant.id.clone(), workflow: after.clone(), at };
-        if let Err(error) = self.channels.events.publish(std::slice::from_ref(&event)).await {
-            tracing::error!(tenant_id = %tenant.id, workflow_id = %after.id, %error, "domain event not published");
-            metric("EventsFailed", 1.0, &[]);
-        }
+        self.publish(tenant, before, after, at).await;
         let newly_assigned = after
             .assigned_to
             .as_ref()
             .filter(|to| before.is_none_or(|before| before.assigned_to.as_ref() != Some(*to)));
         if let Some(to) = newly_assigned {
             self.email(&messages::assigned(tenant, to, after, &self.frontend_url)).await.ok();
+        }
+    }
+
+    /// After the HRIS started a workflow: its event, the one email to its assignee (saying the
+    /// HRIS started it, instead of the assignment email of other new workflows), and the
+    /// tenant's Slack post.
+    pub async fn hris_started(&self, tenant: &Tenant, workflow: &Workflow, at: DateTime<Utc>) {
+        self.publish(tenant, None, workflow, at).await;
+        let to = workflow.assigned_to.as_ref().unwrap_or(&tenant.it_email);
+        self.email(&messages::hris_started(tenant, to, workflow, &self.frontend_url)).await.ok();
+        self.chat(tenant, &messages::hris_started_chat(workflow, &self.frontend_url)).await.ok();
+    }
+
+    /// Records the change's metrics and publishes its domain event.
+    async fn publish(&self, tenant: &Tenant, before: Option<&Workflow>, after: &Workflow, at: DateTime<Utc>) {
+        let change = WorkflowChange::between(before, after);
+        record_metrics(change, before, after);
+        let event = WorkflowEvent { change, tenant_id: tenant.id.clone(), workflow: after.clone(), at };
+        if let Err(error) = self.channels.events.publish(std::slice::from_ref(&event)).await {
+            tracing::error!(tenant_id = %tenant.id, workflow_id = %after.id, %error, "domain event not published");
+            metric("EventsFailed", 1.0, &[]);
         }
     }
 

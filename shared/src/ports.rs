@@ -10,10 +10,10 @@ use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, AssetCategory, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::events::WorkflowEvent;
 use crate::domain::hris::DeliveryId;
-use crate::domain::jobs::{JobName, JobRecord};
+use crate::domain::jobs::{Claim, JobName, JobRecord};
 use crate::domain::messages::OutgoingEmail;
 use crate::domain::stats::{StatsScope, Totals};
-use crate::domain::tenant::Tenant;
+use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{AssetSummary, EmployeeSummary, Priority, Workflow, WorkflowStatus, WorkflowType};
 
@@ -277,17 +277,22 @@ pub enum LinkedSummary {
 pub trait JobStore: Send + Sync {
     /// Every tenant (the registry of tenants, not a scan).
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError>;
+    /// The time zones of the active tenants: never one missing, possibly one no tenant is in
+    /// any more (one read, not a read of the tenants).
+    async fn tenant_zones(&self) -> Result<Vec<Timezone>, StoreError>;
+    /// The active tenants whose time zone is `zone` (an index of them, not a scan).
+    async fn active_tenants_in(&self, zone: &Timezone) -> Result<Vec<Tenant>, StoreError>;
     /// Open workflows due strictly before `date`.
     async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
     /// Pending workflows scheduled to start on or before `date`.
     async fn pending_starting_by(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
     /// Completed, unarchived workflows completed strictly before `date`.
     async fn completed_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
-    /// Claims a once-only action (`key`, like a reminder of one workflow on one day): true for
-    /// the first caller, false for every later one. Claims expire by themselves after a week.
-    async fn claim_once(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<bool, StoreError>;
+    /// Claims a once-only action of the tenant (a daily run, a reminder): true for the first
+    /// caller, false for every later one. Claims expire by themselves after a week.
+    async fn claim_once(&self, tenant: &TenantId, claim: &Claim) -> Result<bool, StoreError>;
     /// Gives a claim back (its action failed and may be retried).
-    async fn release_claim(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<(), StoreError>;
+    async fn release_claim(&self, tenant: &TenantId, claim: &Claim) -> Result<(), StoreError>;
     async fn record_job(&self, record: &JobRecord) -> Result<(), StoreError>;
     /// Job runs of `job`, newest first.
     async fn job_history(&self, job: JobName, limit: usize) -> Result<Vec<JobRecord>, StoreError>;

@@ -1,12 +1,18 @@
 //! Contract §7 jobs through `POST /local/jobs/{name}`, on each store, with a fixed clock.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc};
 use serde_json::{Value, json};
 use shared::adapters::outbox::Delivery;
 use shared::clock::FixedClock;
+use shared::domain::audit::{AuditEntry, TargetType};
+use shared::domain::jobs::{JobName, Occasion};
+use shared::domain::tenant::Timezone;
+use shared::http::AppState;
+use shared::jobs::JobRunner;
 
 use crate::{Backend, TestApp, admin};
 
@@ -72,7 +78,7 @@ pub async fn overdue_reminders_go_out_once_a_day(backend: Backend) {
     let mut sent = reminders(&app);
     sent.sort();
     assert_eq!(sent.iter().map(|(to, _)| to.as_str()).collect::<Vec<_>>(), ["ana@acme.example", "it@acme.example"]);
-    assert!(sent.iter().any(|(_, subject)| subject.starts_with("Overdue since 2026-11-26")));
+    assert!(sent.iter().all(|(_, subject)| subject.starts_with("Overdue: ")), "{sent:?}");
 
     let again = run(&app, "overdue-reminders", Some("2026-11-28")).await;
     assert_eq!(again["counts"]["already_reminded"], 2);
@@ -88,6 +94,54 @@ pub async fn overdue_reminders_go_out_once_a_day(backend: Backend) {
     let on_the_day = run(&app, "overdue-reminders", Some("2026-11-26")).await;
     assert!(on_the_day["counts"].get("overdue").is_none(), "{on_the_day}");
     let _ = assigned;
+}
+
+pub async fn a_person_gets_one_digest_a_day_of_all_their_overdue_workflows(backend: Backend) {
+    let app = app_at(backend, "2026-11-25T09:00:00Z").await;
+    let mut ids = Vec::new();
+    for title in ["Onboard Ana", "Collect Bo's laptop", "Receive monitors"] {
+        let body = json!({"template_key": "new_employee", "title": title, "assigned_to": "ana@acme.example", "due_date": "2026-11-26"});
+        ids.push(create(&app, body).await);
+    }
+    create(&app, json!({"template_key": "new_employee", "assigned_to": "bo@acme.example", "due_date": "2026-11-30"}))
+        .await;
+    let unassigned = create(&app, json!({"template_key": "new_employee", "due_date": "2026-11-26"})).await;
+
+    let digests = |app: &TestApp| -> Vec<(String, String, String)> {
+        app.outbox
+            .deliveries()
+            .into_iter()
+            .filter_map(|delivery| match delivery {
+                Delivery::Email { to, subject, body, .. } if subject.starts_with("Overdue") => {
+                    Some((to, subject, body))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let record = run(&app, "overdue-reminders", Some("2026-11-28")).await;
+    assert_eq!(record["counts"]["overdue"], 4, "{record}");
+    assert_eq!(record["counts"]["reminders_sent"], 2, "one for Ana, one for IT: {record}");
+    let sent = digests(&app);
+    let (_, subject, body) = sent.iter().find(|(to, _, _)| to == "ana@acme.example").unwrap();
+    assert!(subject.ends_with("and 2 more"), "{subject}");
+    for id in &ids {
+        assert!(body.contains(&format!("https://app.assetronics.example/workflows/{id}")), "{body}");
+    }
+    assert!(body.starts_with("Tenant acme\n"), "the tenant's name: {body}");
+    assert!(body.contains("You get this email because overdue work is assigned to you at Tenant acme"), "{body}");
+    let (_, _, to_it) = sent.iter().find(|(to, _, _)| to == "it@acme.example").unwrap();
+    assert!(to_it.contains(&unassigned), "{to_it}");
+    assert!(to_it.contains("you are the IT contact"), "{to_it}");
+
+    // Reruns that day, through either kind of run, send nothing more; the next day sends again.
+    run(&app, "overdue-reminders", Some("2026-11-28")).await;
+    let scheduled =
+        app.request(Method::POST, "/local/jobs/overdue-reminders?at=2026-11-28T09:00:00Z", None, None).await;
+    assert_eq!(scheduled.data()["counts"]["already_reminded"], 2, "{:?}", scheduled.body);
+    assert_eq!(digests(&app).len(), 2);
+    run(&app, "overdue-reminders", Some("2026-11-29")).await;
+    assert_eq!(digests(&app).len(), 4);
 }
 
 pub async fn reminders_follow_each_tenants_calendar(backend: Backend) {
@@ -198,4 +252,141 @@ pub async fn assignment_emails_go_to_new_assignees_only(backend: Backend) {
     let outbox = app.request(Method::GET, "/local/outbox", None, None).await;
     assert_eq!(outbox.data().as_array().unwrap().len(), 2);
     assert_eq!(outbox.data()[0]["kind"], "email");
+}
+
+/// A tenant of `zone` straight in the store.
+async fn add_tenant_in(app: &TestApp, id: &str, zone: &str) {
+    let mut tenant = crate::tenant(id, crate::test_now());
+    tenant.timezone = Timezone::parse(zone).unwrap();
+    let audit =
+        AuditEntry::new(&tenant.id, "test", "tenant.created", TargetType::Tenant, &tenant.id, crate::test_now());
+    app.store.create_tenant(&tenant, &audit).await.unwrap();
+}
+
+fn runner(app: &TestApp) -> JobRunner {
+    let local = assetronics_local::Local::new(Arc::new(FixedClock(crate::test_now())));
+    AppState::new(app.store.clone(), &crate::config(), Arc::new(FixedClock(crate::test_now())), local.channels()).jobs()
+}
+
+/// The zones of contract §7's hard cases, one tenant each.
+const ZONES: [(&str, &str); 7] = [
+    ("newyork", "America/New_York"),
+    ("berlin", "Europe/Berlin"),
+    ("kolkata", "Asia/Kolkata"),
+    ("kathmandu", "Asia/Kathmandu"),
+    ("chatham", "Pacific/Chatham"),
+    ("kiritimati", "Pacific/Kiritimati"),
+    ("utc", "UTC"),
+];
+
+const DAILY_JOBS: [JobName; 3] = [JobName::OverdueReminders, JobName::AutoStart, JobName::Archive];
+
+pub async fn daily_jobs_run_once_a_local_day_at_their_local_hour(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for (id, zone) in ZONES {
+        add_tenant_in(&app, id, zone).await;
+    }
+    let runner = runner(&app);
+    let mut days_checked: BTreeMap<&str, usize> = BTreeMap::new();
+    // 27 hours of hourly runs from just before the local midnight that starts each
+    // daylight-saving change day of 2026 in New York (March 8, November 1), Berlin (March 29,
+    // October 25) and Chatham (April 5, September 27), and one ordinary day in Asia.
+    let windows = [
+        "2026-03-08T04:00:00Z",
+        "2026-03-28T22:00:00Z",
+        "2026-04-04T09:00:00Z",
+        "2026-09-26T10:00:00Z",
+        "2026-10-24T21:00:00Z",
+        "2026-11-01T03:00:00Z",
+        "2026-11-24T18:00:00Z",
+    ];
+    for from in windows {
+        let from: DateTime<Utc> = from.parse().unwrap();
+        let until = from + TimeDelta::hours(27);
+        // (job, tenant) → the local dates it ran for, with the wall clock of each run.
+        let mut ran: BTreeMap<(JobName, String), Vec<(NaiveDate, NaiveDateTime)>> = BTreeMap::new();
+        let mut at = from;
+        while at < until {
+            for job in DAILY_JOBS {
+                let run = runner.run(job, Occasion::Schedule(at)).await.unwrap();
+                assert!(run.record.errors.is_empty(), "{job:?} at {at}: {:?}", run.record.errors);
+                for tenant_run in run.tenants {
+                    let zone = ZONES.iter().find(|(id, _)| *id == tenant_run.tenant_id.as_str()).unwrap().1;
+                    let wall_clock = Timezone::parse(zone).unwrap().wall_clock_at(at);
+                    ran.entry((job, tenant_run.tenant_id.to_string())).or_default().push((tenant_run.date, wall_clock));
+                }
+            }
+            at += TimeDelta::hours(1);
+        }
+        for (id, zone) in ZONES {
+            let zone = Timezone::parse(zone).unwrap();
+            // The local dates wholly inside the window.
+            let midnight = |date: NaiveDate| {
+                (0..48).map(|hours| from + TimeDelta::hours(hours)).find(|at| zone.date_at(*at) == date)
+            };
+            let mut whole_days = Vec::new();
+            let mut day = zone.date_at(from);
+            while zone.date_at(until) > day {
+                if zone.date_at(from) < day && midnight(day.succ_opt().unwrap()).is_some_and(|next| next <= until) {
+                    whole_days.push(day);
+                }
+                day = day.succ_opt().unwrap();
+            }
+            *days_checked.entry(id).or_default() += whole_days.len();
+            for job in DAILY_JOBS {
+                let hour = job.local_hour().unwrap();
+                let runs = ran.remove(&(job, id.to_owned())).unwrap_or_default();
+                let dates: Vec<NaiveDate> = runs.iter().map(|(date, _)| *date).collect();
+                let mut once = dates.clone();
+                once.dedup();
+                assert_eq!(once, dates, "{id} {job:?} from {from}: a day ran twice: {runs:?}");
+                for day in &whole_days {
+                    assert!(dates.contains(day), "{id} {job:?}: {day} skipped: {runs:?}");
+                }
+                for (date, wall_clock) in &runs {
+                    assert_eq!((wall_clock.date(), wall_clock.hour()), (*date, hour), "{id} {job:?}: {runs:?}");
+                }
+            }
+        }
+    }
+    for (id, _) in ZONES {
+        assert!(days_checked.get(id).is_some_and(|days| *days > 0), "{id}: no whole day checked: {days_checked:?}");
+    }
+    for (id, change_days) in [("newyork", 2), ("berlin", 2), ("chatham", 2)] {
+        assert!(days_checked[id] >= change_days, "{id}: {days_checked:?}");
+    }
+}
+
+pub async fn an_hourly_run_retried_or_delivered_twice_handles_each_tenant_once(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    for (id, zone) in ZONES {
+        add_tenant_in(&app, id, zone).await;
+    }
+    // 03:30 UTC is 09:00 in Kolkata and 09:15 in Kathmandu: both get their reminders.
+    let first = app.request(Method::POST, "/local/jobs/overdue-reminders?at=2026-11-25T03:30:00Z", None, None).await;
+    assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+    assert_eq!(first.data()["counts"]["tenants"], 2, "{:?}", first.body);
+    let again = run_at(&app, "overdue-reminders", "2026-11-25T03:30:00Z").await;
+    assert!(again["counts"].get("tenants").is_none(), "{again}");
+    assert_eq!(again["counts"]["tenants_already_run"], 2);
+    // An hour later it is 10:00 in Kolkata: no one's hour.
+    let later = run_at(&app, "overdue-reminders", "2026-11-25T04:30:00Z").await;
+    assert!(later["counts"].get("tenants").is_none(), "{later}");
+    // The HRIS sync has no local hour: every tenant, every run.
+    let sync = run_at(&app, "hris-sync", "2026-11-25T04:30:00Z").await;
+    assert_eq!(sync["counts"]["tenants"], ZONES.len(), "{sync}");
+
+    for query in ["today=2026-11-25&at=2026-11-25T03:30:00Z", "at=yesterday", "at=2026-11-25"] {
+        let refused = app.request(Method::POST, &format!("/local/jobs/archive?{query}"), None, None).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{query}");
+    }
+    // `?today=` keeps its meaning: every tenant, as on that date, claimed or not.
+    let every = run(&app, "overdue-reminders", Some("2026-11-25")).await;
+    assert_eq!(every["counts"]["tenants"], ZONES.len(), "{every}");
+}
+
+async fn run_at(app: &TestApp, job: &str, at: &str) -> Value {
+    let response = app.request(Method::POST, &format!("/local/jobs/{job}?at={at}"), None, None).await;
+    assert_eq!(response.status, StatusCode::OK, "{job}: {:?}", response.body);
+    response.data().clone()
 }

@@ -20,7 +20,7 @@ use shared::config::ApiConfig;
 use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Role;
 use shared::domain::directory::{Asset, AssetCategory, AssetDraft, Employee, EmployeeDraft, EmployeeStatus};
-use shared::domain::jobs::{JobName, JobRecord};
+use shared::domain::jobs::{JobName, JobRecord, Occasion};
 use shared::domain::template::Template;
 use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, Team, TenantId};
@@ -85,16 +85,25 @@ pub fn app(state: AppState, config: &ApiConfig, local: &Local) -> Router {
 struct JobQuery {
     /// Run as if the date were this (every tenant's "today").
     today: Option<NaiveDate>,
+    /// Run as the hourly schedule would fire at this instant.
+    at: Option<DateTime<Utc>>,
 }
 
-/// `POST /local/jobs/{name}?today=YYYY-MM-DD`: runs a job now and answers its history record.
+/// `POST /local/jobs/{name}?today=YYYY-MM-DD` runs a job now for every tenant (as on that date,
+/// or each on its own); `?at=<instant>` runs it as its hourly schedule would at that instant.
+/// Answers the run's history record.
 async fn run_job(
     State(state): State<AppState>,
     Path(name): Path<String>,
     ApiQuery(query): ApiQuery<JobQuery>,
 ) -> Result<axum::Json<Data<JobRecord>>, AppError> {
     let job = JobName::parse(&name).ok_or_else(|| AppError::NotFound(format!("no job {name}")))?;
-    Ok(data(state.jobs().run(job, query.today).await?))
+    let occasion = match (query.today, query.at) {
+        (Some(_), Some(_)) => return Err(AppError::BadRequest("give `today` or `at`, not both".to_owned())),
+        (today, None) => Occasion::EveryTenant(today),
+        (None, Some(at)) => Occasion::Schedule(at),
+    };
+    Ok(data(state.jobs().run(job, occasion).await?.record))
 }
 
 /// `GET /local/outbox`: every email and Slack post "sent", oldest first.

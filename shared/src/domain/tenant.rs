@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -39,10 +39,15 @@ impl Timezone {
 
     /// The calendar date in this zone at `instant`.
     pub fn date_at(&self, instant: DateTime<Utc>) -> NaiveDate {
+        self.wall_clock_at(instant).date()
+    }
+
+    /// The date and time the clocks of this zone show at `instant`.
+    pub fn wall_clock_at(&self, instant: DateTime<Utc>) -> NaiveDateTime {
         let offset = jiff::Timestamp::from_second(instant.timestamp())
             .map(|timestamp| self.zone.to_offset(timestamp).seconds())
             .unwrap_or(0);
-        (instant + TimeDelta::seconds(i64::from(offset))).date_naive()
+        (instant + TimeDelta::seconds(i64::from(offset))).naive_utc()
     }
 }
 

@@ -16,10 +16,10 @@ use uuid::Uuid;
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
 use crate::domain::hris::DeliveryId;
-use crate::domain::jobs::{JobName, JobRecord};
+use crate::domain::jobs::{Claim, JobName, JobRecord};
 use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, StatsScope, Totals};
-use crate::domain::tenant::Tenant;
+use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
@@ -44,8 +44,9 @@ struct TenantData {
     audit: BTreeMap<String, Vec<AuditEntry>>,
     /// Running totals by `StatsScope::key`.
     totals: BTreeMap<String, Totals>,
-    /// Once-only claims: (workflow, key).
-    claims: BTreeSet<(Uuid, String)>,
+    /// Once-only claims.
+    #[serde(default)]
+    once_claims: BTreeSet<Claim>,
     /// HRIS deliveries by the digest of their id, as the DynamoDB store keys them.
     deliveries: BTreeMap<String, Delivery>,
     /// HRIS effects by natural key, with the workflow each started.
@@ -263,6 +264,12 @@ impl MemoryStore {
             save(path, &state)?;
         }
         Ok(())
+    }
+
+    fn active_tenants(&self, keep: impl Fn(&Tenant) -> bool) -> Vec<Tenant> {
+        let state = self.lock();
+        let tenants = state.tenants.values().filter_map(|data| data.tenant.as_ref());
+        tenants.filter(|tenant| tenant.is_active() && keep(tenant)).cloned().collect()
     }
 
     fn read<T>(&self, tenant: &TenantId, read: impl FnOnce(&TenantData) -> T) -> Option<T> {
@@ -521,6 +528,18 @@ impl JobStore for MemoryStore {
         Ok(self.lock().tenants.values().filter_map(|data| data.tenant.clone()).collect())
     }
 
+    async fn tenant_zones(&self) -> Result<Vec<Timezone>, StoreError> {
+        let mut zones: Vec<Timezone> =
+            self.active_tenants(|_| true).into_iter().map(|tenant| tenant.timezone).collect();
+        zones.sort_by(|a, b| a.name().cmp(b.name()));
+        zones.dedup();
+        Ok(zones)
+    }
+
+    async fn active_tenants_in(&self, zone: &Timezone) -> Result<Vec<Tenant>, StoreError> {
+        Ok(self.active_tenants(|tenant| &tenant.timezone == zone))
+    }
+
     async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
         let keep = |workflow: &Workflow| workflow.status.is_open() && workflow.due_date < date;
         Ok(self.read(tenant, |data| data.workflows_where(keep)).unwrap_or_default())
@@ -542,13 +561,12 @@ impl JobStore for MemoryStore {
         Ok(self.read(tenant, |data| data.workflows_where(keep)).unwrap_or_default())
     }
 
-    async fn claim_once(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<bool, StoreError> {
-        let mut state = self.lock();
-        Ok(state.tenant_mut(tenant).claims.insert((workflow, key.to_owned())))
+    async fn claim_once(&self, tenant: &TenantId, claim: &Claim) -> Result<bool, StoreError> {
+        Ok(self.lock().tenant_mut(tenant).once_claims.insert(claim.clone()))
     }
 
-    async fn release_claim(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<(), StoreError> {
-        self.lock().tenant_mut(tenant).claims.remove(&(workflow, key.to_owned()));
+    async fn release_claim(&self, tenant: &TenantId, claim: &Claim) -> Result<(), StoreError> {
+        self.lock().tenant_mut(tenant).once_claims.remove(claim);
         Ok(())
     }
 

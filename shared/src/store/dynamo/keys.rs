@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use crate::domain::directory::{Asset, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::hris::DeliveryId;
+use crate::domain::jobs::Claim;
+use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{Workflow, WorkflowStatus};
 
@@ -127,6 +129,19 @@ pub fn tenant_registry() -> Partition {
     Partition::new(Index::Tenant, format!("{SYSTEM}#TENANTS"))
 }
 
+/// The active tenants of one time zone, found by the hourly jobs when it is a job's hour there.
+/// Sparse: a suspended tenant is in none.
+pub fn tenants_in_zone(zone: &Timezone) -> Partition {
+    Partition::new(Index::Status, format!("{SYSTEM}#ZONE#{zone}"))
+}
+
+/// The item listing every zone with a tenant (a string set under [`ZONES`]).
+pub fn tenant_zones_key() -> Item {
+    key(format!("{SYSTEM}#ZONES"), "ZONES")
+}
+
+pub const ZONES: &str = "zones";
+
 /// A job's run history.
 pub fn job_pk(job: &str) -> String {
     format!("{SYSTEM}#JOB#{job}")
@@ -148,9 +163,13 @@ pub fn stats_key(tenant: &TenantId, scope: &crate::domain::stats::StatsScope, sh
     key(stats_pk(tenant, scope), &format!("SHARD#{shard}"))
 }
 
-/// A once-only claim about a workflow (like "reminded on 2026-11-25"), in its partition.
-pub fn claim_key(tenant: &TenantId, workflow: Uuid, claim: &str) -> Item {
-    key(workflow_pk(tenant, workflow), &format!("CLAIM#{claim}"))
+/// A once-only claim, each in a partition of its own (a tenant's would otherwise all share one).
+pub fn claim_key(tenant: &TenantId, claim: &Claim) -> Item {
+    let pk = match claim {
+        Claim::DailyRun { job, date } => format!("TENANT#{tenant}#DAILY_RUN#{}#{date}", job.as_str()),
+        Claim::Digest { person, date } => format!("TENANT#{tenant}#DIGEST#{person}#{date}"),
+    };
+    key(pk, "CLAIM")
 }
 
 /// An HRIS delivery's idempotency record, by the digest of its id: a raw id may be up to 8 KiB,
@@ -432,10 +451,13 @@ pub fn add_asset_keys(asset: &Asset, item: &mut Item) {
     add_keys(item, asset_key(tenant, asset.id), asset.id, lists);
 }
 
-pub fn add_tenant_keys(tenant: &TenantId, item: &mut Item) {
-    item.extend(tenant_key(tenant));
-    item.insert(GSI_SK.to_owned(), AttributeValue::S(tenant.to_string()));
+pub fn add_tenant_keys(tenant: &Tenant, item: &mut Item) {
+    item.extend(tenant_key(&tenant.id));
+    item.insert(GSI_SK.to_owned(), AttributeValue::S(tenant.id.to_string()));
     tenant_registry().add_to(item);
+    if tenant.is_active() {
+        tenants_in_zone(&tenant.timezone).add_to(item);
+    }
 }
 
 /// Adds the audit entry's keys: it lives in the partition of `target_pk`.

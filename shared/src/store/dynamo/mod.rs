@@ -21,10 +21,10 @@ use uuid::Uuid;
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
 use crate::domain::hris::DeliveryId;
-use crate::domain::jobs::{JobName, JobRecord};
+use crate::domain::jobs::{Claim, JobName, JobRecord};
 use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, Delta, StatsScope, Totals};
-use crate::domain::tenant::Tenant;
+use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
 use crate::ports::{
@@ -292,6 +292,13 @@ pub fn workflow_item(workflow: &Workflow) -> Result<Item, StoreError> {
     Ok(item)
 }
 
+/// A tenant as its table item: its attributes with its table and index keys.
+pub fn tenant_item(tenant: &Tenant) -> Result<Item, StoreError> {
+    let mut item = to_item(tenant)?;
+    keys::add_tenant_keys(tenant, &mut item);
+    Ok(item)
+}
+
 pub(crate) fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     serde_dynamo::from_item(item).map_err(|error| StoreError::Unavailable(format!("unreadable item: {error}")))
 }
@@ -407,6 +414,26 @@ impl DynamoStore {
         transaction.commit(&self.client).await
     }
 
+    /// Adds an active tenant's zone to the zones the hourly jobs look at. Done before the tenant
+    /// is written, so no run misses a tenant; a zone whose last tenant left stays listed and
+    /// costs one empty query at its hours (there are a few hundred zones at most).
+    async fn register_zone(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        if !tenant.is_active() {
+            return Ok(());
+        }
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::tenant_zones_key()))
+            .update_expression("ADD #zones :zone")
+            .expression_attribute_names("#zones", keys::ZONES)
+            .expression_attribute_values(":zone", AttributeValue::Ss(vec![tenant.timezone.name().to_owned()]))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
     /// Sets one attribute on an existing item without changing its version.
     async fn set_attribute(&self, key: Item, attribute: &str, value: AttributeValue) -> Result<(), StoreError> {
         let updated = self
@@ -432,10 +459,9 @@ impl DynamoStore {
 #[async_trait]
 impl TenantStore for DynamoStore {
     async fn create_tenant(&self, tenant: &Tenant, audit: &AuditEntry) -> Result<(), StoreError> {
-        let mut item = to_item(tenant)?;
-        keys::add_tenant_keys(&tenant.id, &mut item);
+        self.register_zone(tenant).await?;
         let mut transaction = self.transaction();
-        transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
+        transaction.put(tenant_item(tenant)?, Guard::New, StoreError::AlreadyExists)?;
         transaction.audit(keys::tenant_pk(&tenant.id), audit)?;
         transaction.commit(&self.client).await
     }
@@ -450,10 +476,9 @@ impl TenantStore for DynamoStore {
         expected_version: u64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let mut item = to_item(tenant)?;
-        keys::add_tenant_keys(&tenant.id, &mut item);
+        self.register_zone(tenant).await?;
         let mut transaction = self.transaction();
-        transaction.put(item, Guard::Version(expected_version), StoreError::Conflict)?;
+        transaction.put(tenant_item(tenant)?, Guard::Version(expected_version), StoreError::Conflict)?;
         transaction.audit(keys::tenant_pk(&tenant.id), audit)?;
         transaction.commit(&self.client).await
     }
@@ -594,6 +619,19 @@ impl DirectoryStore for DynamoStore {
 }
 
 impl DynamoStore {
+    /// Every item of one index partition, following pages.
+    async fn partition_items<T: DeserializeOwned>(&self, partition: Partition) -> Result<Vec<T>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(partition.index.name())
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", partition.index.attribute())
+            .expression_attribute_values(":pk", AttributeValue::S(partition.key));
+        query::all_pages(query).await?.into_iter().map(from_item).collect()
+    }
+
     /// Every item of one job list whose sort key is below `below`, following pages.
     async fn job_list(&self, partition: Partition, below: String) -> Result<Vec<Workflow>, StoreError> {
         let query = self
@@ -613,16 +651,25 @@ impl DynamoStore {
 #[async_trait]
 impl JobStore for DynamoStore {
     async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        let registry = keys::tenant_registry();
-        let query = self
+        self.partition_items(keys::tenant_registry()).await
+    }
+
+    async fn tenant_zones(&self) -> Result<Vec<Timezone>, StoreError> {
+        let output = self
             .client
-            .query()
+            .get_item()
             .table_name(&self.table)
-            .index_name(registry.index.name())
-            .key_condition_expression("#pk = :pk")
-            .expression_attribute_names("#pk", registry.index.attribute())
-            .expression_attribute_values(":pk", AttributeValue::S(registry.key));
-        query::all_pages(query).await?.into_iter().map(from_item).collect()
+            .set_key(Some(keys::tenant_zones_key()))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let names = output.item.as_ref().and_then(|item| item.get(keys::ZONES)).and_then(|zones| zones.as_ss().ok());
+        // A name the bundled database no longer knows has no tenant that could be in it.
+        Ok(names.into_iter().flatten().filter_map(|name| Timezone::parse(name).ok()).collect())
+    }
+
+    async fn active_tenants_in(&self, zone: &Timezone) -> Result<Vec<Tenant>, StoreError> {
+        self.partition_items(keys::tenants_in_zone(zone)).await
     }
 
     async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
@@ -638,8 +685,8 @@ impl JobStore for DynamoStore {
         self.job_list(JobList::CompletedByDate.partition(tenant), date.to_string()).await
     }
 
-    async fn claim_once(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<bool, StoreError> {
-        let mut item = keys::claim_key(tenant, workflow, key);
+    async fn claim_once(&self, tenant: &TenantId, claim: &Claim) -> Result<bool, StoreError> {
+        let mut item = keys::claim_key(tenant, claim);
         let expires = chrono::Utc::now().timestamp() + CLAIM_LIFETIME_SECONDS;
         item.insert(keys::EXPIRES_AT.to_owned(), AttributeValue::N(expires.to_string()));
         let put = self
@@ -659,11 +706,11 @@ impl JobStore for DynamoStore {
         }
     }
 
-    async fn release_claim(&self, tenant: &TenantId, workflow: Uuid, key: &str) -> Result<(), StoreError> {
+    async fn release_claim(&self, tenant: &TenantId, claim: &Claim) -> Result<(), StoreError> {
         self.client
             .delete_item()
             .table_name(&self.table)
-            .set_key(Some(keys::claim_key(tenant, workflow, key)))
+            .set_key(Some(keys::claim_key(tenant, claim)))
             .send()
             .await
             .map(|_| ())
