@@ -24,7 +24,7 @@ use shared::domain::jobs::{JobName, JobRecord};
 use shared::domain::template::Template;
 use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, Team, TenantId};
-use shared::domain::workflow::{TriggeredBy, Workflow, WorkflowDraft};
+use shared::domain::workflow::{StepPeople, TriggeredBy, Workflow, WorkflowDraft};
 use shared::http::AppError;
 use shared::http::AppState;
 use shared::http::extract::ApiQuery;
@@ -334,6 +334,7 @@ async fn seed_directory_and_workflows(
         draft.employee_id = employee.map(|employee| employee.id);
         draft.asset_id = asset.map(|asset| asset.id);
         draft.assigned_to = Some(Email::parse(assignee).expect("valid"));
+        draft.people = StepPeople::of(&tenant.it_email, employee);
         draft.scheduled_start = today.checked_add_days(Days::new(1));
         if key == "equipment_return" {
             draft.metadata.insert("asset_ids".to_owned(), serde_json::json!([assets[1].id]));

@@ -65,6 +65,13 @@ pub fn assigned(tenant: &Tenant, to: &Email, workflow: &Workflow, frontend_url: 
     email(tenant, to, subject, "A workflow has been assigned to you.", workflow, frontend_url)
 }
 
+/// To the assignee of a step that just became active.
+pub fn step_assigned(tenant: &Tenant, to: &Email, workflow: &Workflow, frontend_url: &str) -> OutgoingEmail {
+    let step = workflow.active_step().map_or_else(String::new, |step| format!("Step {}: {}", step.order, step.name));
+    let subject = format!("Your turn: {step} ({})", workflow.title);
+    email(tenant, to, subject, "A step of this workflow is now yours to work on.", workflow, frontend_url)
+}
+
 /// The daily reminder of an overdue workflow.
 pub fn overdue(tenant: &Tenant, to: &Email, workflow: &Workflow, frontend_url: &str) -> OutgoingEmail {
     let subject = format!("Overdue since {}: {}", workflow.due_date, workflow.title);
