@@ -75,6 +75,20 @@ fn record_metrics(change: WorkflowChange, before: Option<&Workflow>, after: &Wor
     }
 }
 
+/// The person to tell about the active step: its assignee when the step has just become active
+/// or has just been given to them, so that each step's owner hears about it once.
+fn newly_active_step_owner<'a>(
+    before: Option<&Workflow>,
+    after: &'a Workflow,
+) -> Option<&'a crate::domain::validation::Email> {
+    let step = after.active_step()?;
+    let to = step.assigned_to.as_ref()?;
+    let unchanged = before
+        .and_then(Workflow::active_step)
+        .is_some_and(|old| old.order == step.order && old.assigned_to.as_ref() == Some(to));
+    (!unchanged).then_some(to)
+}
+
 /// Where deliveries go.
 pub struct Channels {
     pub mailer: Arc<dyn Mailer>,
@@ -113,6 +127,9 @@ impl Notifier {
             .filter(|to| before.is_none_or(|before| before.assigned_to.as_ref() != Some(*to)));
         if let Some(to) = newly_assigned {
             self.email(&messages::assigned(tenant, to, after, &self.frontend_url)).await.ok();
+        }
+        if let Some(to) = newly_active_step_owner(before, after) {
+            self.email(&messages::step_assigned(tenant, to, after, &self.frontend_url)).await.ok();
         }
     }
 

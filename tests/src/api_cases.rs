@@ -210,7 +210,12 @@ pub async fn a_workflow_is_walked_from_start_to_completion(backend: Backend) {
             let early = post(&app, &token, &id, "complete", None).await;
             assert_problem(&early, StatusCode::CONFLICT);
         }
-        let advanced = post(&app, &token, &id, "advance", Some(json!({"expected_step": done}))).await;
+        // Step 2 of an emergency replacement is an approval: decided, never advanced.
+        let action = if done == 1 { "approve" } else { "advance" };
+        if done == 1 {
+            assert_problem(&post(&app, &token, &id, "advance", None).await, StatusCode::CONFLICT);
+        }
+        let advanced = post(&app, &token, &id, action, Some(json!({"expected_step": done}))).await;
         assert_eq!(advanced.status, StatusCode::OK, "after {done} steps: {:?}", advanced.body);
         let workflow = advanced.data();
         assert_eq!(workflow["current_step"], done + 1, "current_step counts the steps done");
@@ -230,8 +235,9 @@ pub async fn a_workflow_is_walked_from_start_to_completion(backend: Backend) {
     let history = get(&app, &token, &format!("{WORKFLOWS}/{id}/history")).await;
     let actions: Vec<&str> =
         history.data().as_array().unwrap().iter().map(|entry| entry["action"].as_str().unwrap()).collect();
-    let mut expected = vec!["workflow.created", "workflow.started"];
-    expected.extend(["workflow.step_advanced"; 5]);
+    let mut expected = vec!["workflow.created", "workflow.started", "workflow.step_advanced"];
+    expected.push("workflow.step_approved");
+    expected.extend(["workflow.step_advanced"; 3]);
     expected.push("workflow.completed");
     assert_eq!(actions, expected);
     let started_entry = &history.data()[1];
@@ -785,9 +791,11 @@ pub async fn stats_follow_a_scripted_history(backend: Backend) {
     clock.set("2026-11-25T10:00:00Z");
     post(&app, &admin_token, &repair, "start", None).await;
     // Steps take 2, 1, 3, 1 and 2 hours; the whole workflow 10 hours from start to completion.
-    for at in ["12:00", "13:00", "16:00", "17:00", "19:00"] {
+    for (at, action) in
+        [("12:00", "advance"), ("13:00", "approve"), ("16:00", "advance"), ("17:00", "advance"), ("19:00", "advance")]
+    {
         clock.set(&format!("2026-11-25T{at}:00Z"));
-        assert_eq!(post(&app, &admin_token, &repair, "advance", None).await.status, StatusCode::OK);
+        assert_eq!(post(&app, &admin_token, &repair, action, None).await.status, StatusCode::OK);
     }
     clock.set("2026-11-25T20:00:00Z");
     assert_eq!(post(&app, &admin_token, &repair, "complete", None).await.status, StatusCode::OK);

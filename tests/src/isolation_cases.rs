@@ -20,6 +20,10 @@ fn workflow_routes() -> Vec<(&'static str, Method, &'static str, Option<Value>)>
         ("advance", Method::POST, "/advance", None),
         ("complete", Method::POST, "/complete", None),
         ("cancel", Method::POST, "/cancel", Some(json!({"reason": "matrix"}))),
+        ("approve", Method::POST, "/approve", None),
+        ("reject", Method::POST, "/reject", Some(json!({"comment": "matrix"}))),
+        ("skip", Method::POST, "/skip", Some(json!({"reason": "matrix"}))),
+        ("notes", Method::POST, "/steps/1/notes", Some(json!({"text": "matrix"}))),
     ]
 }
 
@@ -42,7 +46,7 @@ fn callers() -> Vec<MatrixCaller> {
         MatrixCaller {
             role: "user",
             token: token(Role::User, Some("acme"), Some("uma@acme.example"), None),
-            may: |route| matches!(route, "get" | "history" | "advance" | "complete"),
+            may: |route| matches!(route, "get" | "history" | "advance" | "complete" | "approve" | "reject" | "notes"),
         },
     ]
 }

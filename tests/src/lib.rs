@@ -7,6 +7,7 @@ pub mod directory_cases;
 pub mod isolation_cases;
 pub mod job_cases;
 pub mod stalling_proxy;
+pub mod step_cases;
 pub mod store_cases;
 pub mod webhook_cases;
 
@@ -199,6 +200,22 @@ impl TestApp {
         let bytes = response.into_body().collect().await.expect("a readable body").to_bytes();
         let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("a JSON body") };
         TestResponse { status, headers, body }
+    }
+}
+
+/// Finishes every step of an in-progress workflow as `token`'s caller: approves approval steps,
+/// advances tasks. Answers the last response (the workflow with every step done).
+pub async fn finish_every_step(app: &TestApp, token: &str, id: &str) -> TestResponse {
+    let mut current = app.request(Method::GET, &format!("/api/v1/workflows/{id}"), Some(token), None).await;
+    loop {
+        let workflow = current.data();
+        let Some(step) = workflow["steps"].get(workflow["current_step"].as_u64().unwrap_or(u64::MAX) as usize) else {
+            return current;
+        };
+        let action = if step["kind"] == "approval" { "approve" } else { "advance" };
+        let next = app.request(Method::POST, &format!("/api/v1/workflows/{id}/{action}"), Some(token), None).await;
+        assert_eq!(next.status, StatusCode::OK, "{action}: {:?}", next.body);
+        current = next;
     }
 }
 

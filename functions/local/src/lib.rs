@@ -24,7 +24,7 @@ use shared::domain::jobs::{JobName, JobRecord, Occasion};
 use shared::domain::template::Template;
 use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, Team, TenantId};
-use shared::domain::workflow::{TriggeredBy, Workflow, WorkflowDraft};
+use shared::domain::workflow::{StepPeople, TriggeredBy, Workflow, WorkflowDraft};
 use shared::http::AppError;
 use shared::http::AppState;
 use shared::http::extract::ApiQuery;
@@ -70,14 +70,17 @@ pub fn app(state: AppState, config: &ApiConfig, local: &Local) -> Router {
     let secret = config.auth.hs256_secret.clone().unwrap_or_default();
     let local_routes = Router::new()
         .route("/local/outbox", get(move || show_outbox(outbox.clone())))
-        .route("/local/jobs/{name}", post(run_job))
         .route("/local/sign-in", get(move |state| sign_in(state, secret.clone())))
         .route("/config.json", get(console::runtime_config))
         .route("/ws", get(move |state, query, upgrade| live::websocket(state, query, upgrade, hub.clone())));
+    // A job run is not an API request: it walks every tenant and may take longer than a
+    // request's time budget (deployed, it is a Lambda of its own with a 300 s timeout).
+    let job_runs = Router::new().route("/local/jobs/{name}", post(run_job)).with_state(state.clone());
     let dist = local.console_dist.clone();
     shared::http::app::api_with_fallback(routes().merge(local_routes), &openapi(), state, config, move |request| {
         console::serve(dist.clone(), request)
     })
+    .merge(job_runs)
 }
 
 #[derive(Debug, Deserialize)]
@@ -343,6 +346,7 @@ async fn seed_directory_and_workflows(
         draft.employee_id = employee.map(|employee| employee.id);
         draft.asset_id = asset.map(|asset| asset.id);
         draft.assigned_to = Some(Email::parse(assignee).expect("valid"));
+        draft.people = StepPeople::of(&tenant.it_email, employee);
         draft.scheduled_start = today.checked_add_days(Days::new(1));
         if key == "equipment_return" {
             draft.metadata.insert("asset_ids".to_owned(), serde_json::json!([assets[1].id]));

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::validation::{Email, Team, TenantId};
-use super::workflow::Workflow;
+use super::workflow::{StepKind, Workflow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -34,6 +34,10 @@ pub enum WorkflowAction {
     Advance,
     Complete,
     Cancel,
+    Skip,
+    Approve,
+    Reject,
+    Note,
 }
 
 /// The workflows a caller may see, expressed so a store can answer it with an index query.
@@ -64,17 +68,54 @@ impl Caller {
         }
     }
 
+    /// The role scope of §2, widened (§10) to the workflows whose active step is the caller's.
     pub fn can_see(&self, workflow: &Workflow) -> bool {
-        workflow.tenant_id == self.tenant && self.scope().includes(workflow)
+        workflow.tenant_id == self.tenant && (self.scope().includes(workflow) || self.owns_active_step(workflow))
     }
 
-    /// Whether the caller may perform `action` on a workflow they can see.
+    /// Whether the caller's role allows `action` on workflows of their scope.
     pub fn may(&self, action: WorkflowAction) -> bool {
         match self.role {
             Role::Admin | Role::Manager => true,
-            Role::User => matches!(action, WorkflowAction::Advance | WorkflowAction::Complete),
+            Role::User => matches!(
+                action,
+                WorkflowAction::Advance
+                    | WorkflowAction::Complete
+                    | WorkflowAction::Approve
+                    | WorkflowAction::Reject
+                    | WorkflowAction::Note
+            ),
             Role::PlatformAdmin => false,
         }
+    }
+
+    /// Whether the caller may perform `action` on `workflow`, which they can see: by their role
+    /// within their scope, or as the assignee of its active step, who may work on that step
+    /// only. An approval step is decided only by its assignee or an admin.
+    pub fn may_act_on(&self, action: WorkflowAction, workflow: &Workflow) -> bool {
+        let owns_step = self.owns_active_step(workflow);
+        let by_role = self.scope().includes(workflow) && self.may(action);
+        let by_step = owns_step
+            && matches!(
+                action,
+                WorkflowAction::Advance | WorkflowAction::Approve | WorkflowAction::Reject | WorkflowAction::Note
+            );
+        let decides = match action {
+            WorkflowAction::Approve | WorkflowAction::Reject => {
+                let approval = workflow.active_step().is_some_and(|step| step.kind == StepKind::Approval);
+                // Deciding a task is refused by the state machine (409), whoever asks.
+                !approval || self.role == Role::Admin || owns_step
+            }
+            _ => true,
+        };
+        (by_role || by_step) && decides
+    }
+
+    /// Whether the workflow's active step is assigned to the caller (a user or manager).
+    pub fn owns_active_step(&self, workflow: &Workflow) -> bool {
+        matches!(self.role, Role::User | Role::Manager)
+            && self.email.is_some()
+            && workflow.active_step().is_some_and(|step| step.assigned_to == self.email)
     }
 
     /// The name recorded as `completed_by` and in audit entries.

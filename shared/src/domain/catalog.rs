@@ -1,5 +1,5 @@
 use super::template::{StepTemplate, Template};
-use super::workflow::{Priority, WorkflowType};
+use super::workflow::{Placeholder, Priority, StepKind, WorkflowType};
 
 /// The four built-in templates, in the order the API lists them.
 pub static TEMPLATES: [Template; 4] = [INCOMING_HARDWARE, NEW_EMPLOYEE, EQUIPMENT_RETURN, EMERGENCY_REPLACEMENT];
@@ -21,6 +21,10 @@ const INCOMING_HARDWARE: Template = Template {
                 or extra items. Photograph damaged packaging and open a carrier claim within 48 \
                 hours. Sign the carrier's proof of delivery only after counting the boxes. Move \
                 the items to the secured IT storage area.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(0),
+            estimated_hours: Some(0.5),
         },
         StepTemplate {
             name: "Initial Inspection",
@@ -29,6 +33,10 @@ const INCOMING_HARDWARE: Template = Template {
                 pixels and missing accessories. Power it on and confirm the model, \
                 CPU, RAM and storage match the purchase order. Report wrong or \
                 defective units to the vendor and request an RMA before continuing.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(0),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Asset Registration",
@@ -37,6 +45,10 @@ const INCOMING_HARDWARE: Template = Template {
                 end date in the asset inventory. Affix an asset tag and record the asset tag \
                 number in the same record. Register the device in Windows Autopilot or Apple \
                 Business Manager if it is not already there. Set the asset status to In Setup.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(1),
+            estimated_hours: Some(0.5),
         },
         StepTemplate {
             name: "Configuration & Setup",
@@ -45,6 +57,10 @@ const INCOMING_HARDWARE: Template = Template {
                 device group. Apply disk encryption (BitLocker or FileVault) and confirm the \
                 recovery key is escrowed in MDM. Install the standard software bundle and all \
                 pending OS updates. Confirm the EDR agent is reporting to the security console.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(1),
+            estimated_hours: Some(2.0),
         },
         StepTemplate {
             name: "Quality Assurance Testing",
@@ -53,6 +69,10 @@ const INCOMING_HARDWARE: Template = Template {
                 and docking station. Verify the device shows as compliant in MDM with encryption \
                 reported as on. Run a battery and storage health check. Send any failing device \
                 back to Configuration & Setup with a note of what failed.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(2),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Assignment & Deployment",
@@ -60,6 +80,10 @@ const INCOMING_HARDWARE: Template = Template {
             instructions: "Assign the device to the user in the asset inventory and set its \
                 status to Deployed. Ship it with tracking or arrange a desk pickup, including the \
                 charger and peripherals. Have the user sign the equipment acceptance form.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(2),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "User Onboarding",
@@ -68,6 +92,10 @@ const INCOMING_HARDWARE: Template = Template {
                 can authenticate with MFA. Check that email, chat, file sync and \
                 the core business apps open without errors. Show the user how to \
                 contact the service desk and install software from self-service.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(3),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Follow-up & Documentation",
@@ -75,6 +103,10 @@ const INCOMING_HARDWARE: Template = Template {
             instructions: "Contact the user after 3 to 5 business days to confirm everything \
                 still works. Attach the acceptance form, proof of delivery and any carrier claim \
                 to the asset record. Log open issues as separate tickets and close this workflow.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(3),
+            estimated_hours: Some(0.5),
         },
     ],
 };
@@ -96,6 +128,10 @@ const NEW_EMPLOYEE: Template = Template {
                 location with HR. Get the list of required systems and the hardware profile for \
                 the role from the manager. Reserve a laptop from stock or raise a purchase \
                 request if none fits. Agree a shipping address or desk location for day one.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(0),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Account Provisioning",
@@ -105,6 +141,10 @@ const NEW_EMPLOYEE: Template = Template {
                 groups so access comes from groups, not manual grants. Create the mailbox and add \
                 the user to the right distribution lists. Set the account to activate on the \
                 start date and prepare a temporary access pass or one-time password.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(1),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Software License Assignment",
@@ -113,6 +153,10 @@ const NEW_EMPLOYEE: Template = Template {
                 Workspace. Assign role-specific licenses the manager approved, such as Adobe, \
                 Salesforce or developer tools. Record each assignment in the license tracker and \
                 flag any request that needs a purchase or extra approval.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(2),
+            estimated_hours: Some(0.5),
         },
         StepTemplate {
             name: "Hardware Setup",
@@ -122,6 +166,10 @@ const NEW_EMPLOYEE: Template = Template {
                 recovery key is escrowed. Install role software and updates, then assign the \
                 asset to the user in the inventory. Ship it with tracking to arrive two business \
                 days before the start date, or stage it at the desk.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(3),
+            estimated_hours: Some(2.0),
         },
         StepTemplate {
             name: "Day 1 - Welcome & Access",
@@ -131,6 +179,10 @@ const NEW_EMPLOYEE: Template = Template {
                 with an authenticator app or security key. Confirm email, chat and \
                 calendar work and that they can join a meeting. Have them sign the \
                 equipment acceptance form and the acceptable use policy.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(5),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Day 1 - IT Orientation",
@@ -139,6 +191,10 @@ const NEW_EMPLOYEE: Template = Template {
                 screen and reporting lost devices at once. Show how to open a service desk ticket \
                 and use the self-service software portal. Explain how to recognize and report \
                 phishing emails. Record that the orientation was completed.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(5),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Week 1 - Application Access",
@@ -147,6 +203,10 @@ const NEW_EMPLOYEE: Template = Template {
                 and test each application. Request missing access from the \
                 owning team and link those tickets to this workflow. Remove \
                 any access granted by mistake so permissions match the role.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(6),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Week 1 - Training",
@@ -154,6 +214,10 @@ const NEW_EMPLOYEE: Template = Template {
             instructions: "Enroll the user in the mandatory security awareness course and confirm \
                 it is completed within the first week. Share short guides for the main tools the \
                 user will work with. Schedule a follow-up session for any role-specific tools.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::Employee),
+            due_offset_days: Some(7),
+            estimated_hours: Some(4.0),
         },
         StepTemplate {
             name: "Week 1 - Follow-up",
@@ -162,6 +226,10 @@ const NEW_EMPLOYEE: Template = Template {
                 first week. Fix or open tickets for any remaining hardware, access \
                 or license problems. Verify the asset record, license tracker and \
                 group memberships are accurate, then close the workflow.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::Manager),
+            due_offset_days: Some(7),
+            estimated_hours: Some(0.5),
         },
     ],
 };
@@ -183,6 +251,10 @@ const EQUIPMENT_RETURN: Template = Template {
                 inventory. Agree a drop-off time on the last working day or send a \
                 prepaid box with a return label. Tell the user and manager exactly \
                 which items must be returned, including chargers and peripherals.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(0),
+            estimated_hours: Some(0.5),
         },
         StepTemplate {
             name: "Data Backup",
@@ -191,6 +263,10 @@ const EQUIPMENT_RETURN: Template = Template {
                 be kept. Transfer ownership of files and shared documents to the manager before \
                 deactivating the account. Convert the mailbox to a shared or archived mailbox if \
                 the retention policy requires it. Apply a legal hold if Legal or HR asks for one.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::Employee),
+            due_offset_days: Some(0),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Receive & Inspect Equipment",
@@ -199,6 +275,10 @@ const EQUIPMENT_RETURN: Template = Template {
                 tag against the assignment list. Photograph and note any damage, \
                 and report missing items to HR for follow-up. Keep received \
                 devices in the secured IT storage area until they are wiped.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(1),
+            estimated_hours: Some(0.5),
         },
         StepTemplate {
             name: "Revoke Access & Remove MDM",
@@ -208,6 +288,10 @@ const EQUIPMENT_RETURN: Template = Template {
                 their MFA methods and rotate any shared credentials they knew. Retire personal \
                 devices in MDM with a selective wipe of company data. Unassign returned company \
                 devices from the user in MDM and move them to the IT staging group.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(1),
+            estimated_hours: Some(0.5),
         },
         StepTemplate {
             name: "Wipe & Reconfigure",
@@ -217,6 +301,10 @@ const EQUIPMENT_RETURN: Template = Template {
                 reset it through Autopilot or Apple Business Manager. Confirm the device \
                 re-enrolls cleanly and is not blocked by activation lock. Send devices that are \
                 past end of life or failed inspection to a certified e-waste recycler.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(2),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Update Records & Close",
@@ -225,6 +313,10 @@ const EQUIPMENT_RETURN: Template = Template {
                 and clear the user assignment. Reclaim the user's software licenses \
                 and update the license tracker. Notify HR of any items that were not \
                 returned. Close the workflow once every item is accounted for.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(2),
+            estimated_hours: Some(0.5),
         },
     ],
 };
@@ -247,6 +339,10 @@ const EMERGENCY_REPLACEMENT: Template = Template {
                 or wipe it remotely through MDM and notify security right away. \
                 Check whether a quick fix or a loaner would get the user working \
                 sooner. Record the serial number, asset tag and warranty status.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(0),
+            estimated_hours: Some(0.5),
         },
         StepTemplate {
             name: "Approve Replacement",
@@ -255,6 +351,10 @@ const EMERGENCY_REPLACEMENT: Template = Template {
                 pre-approved emergency process if one exists. Note whether the cost \
                 is covered by warranty, insurance or the department budget. Ask for \
                 a police report number for stolen devices if policy requires it.",
+            kind: StepKind::Approval,
+            assignee: Some(Placeholder::Manager),
+            due_offset_days: Some(0),
+            estimated_hours: Some(0.5),
         },
         StepTemplate {
             name: "Provision Replacement Device",
@@ -264,6 +364,10 @@ const EMERGENCY_REPLACEMENT: Template = Template {
                 (BitLocker or FileVault) is on with the recovery key escrowed. \
                 Install the user's required apps and restore their data from cloud \
                 sync or backup. Assign the new asset to the user in the inventory.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(1),
+            estimated_hours: Some(2.0),
         },
         StepTemplate {
             name: "Deploy to User",
@@ -271,6 +375,10 @@ const EMERGENCY_REPLACEMENT: Template = Template {
             instructions: "Hand over the device in person or ship it by tracked overnight \
                 delivery. Confirm the user can sign in with MFA and open email, files and core \
                 apps. Have the user sign the equipment acceptance form.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(1),
+            estimated_hours: Some(1.0),
         },
         StepTemplate {
             name: "Handle Failed Device",
@@ -281,6 +389,10 @@ const EMERGENCY_REPLACEMENT: Template = Template {
                 it with a NIST 800-88 compliant method and keep the certificate. \
                 Mark lost or stolen devices as such in the inventory and MDM. Close \
                 the workflow once the asset record shows the final status.",
+            kind: StepKind::Task,
+            assignee: Some(Placeholder::It),
+            due_offset_days: Some(1),
+            estimated_hours: Some(1.0),
         },
     ],
 };

@@ -472,6 +472,7 @@ pub fn workflow_for(
     draft.employee_id = Some(employee_id);
     draft.team = employee.team.clone();
     draft.assigned_to = Some(tenant.it_email.clone());
+    draft.people = workflow::StepPeople::of(&tenant.it_email, Some(employee));
     if kind == HrisEventKind::Terminated {
         let ids: Vec<Value> = asset_ids.iter().map(|id| Value::String(id.to_string())).collect();
         draft.metadata.insert("asset_ids".to_owned(), Value::Array(ids));

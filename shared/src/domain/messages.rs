@@ -109,6 +109,15 @@ pub fn overdue_digest(tenant: &Tenant, to: &Email, entries: &[Entry]) -> Option<
     Some(render(tenant, to, subject, &intro, entries, &reason))
 }
 
+/// To the assignee of a step that just became active.
+pub fn step_assigned(tenant: &Tenant, to: &Email, workflow: &Workflow, frontend_url: &str) -> OutgoingEmail {
+    let step = workflow.active_step().map_or_else(String::new, |step| format!("Step {}: {}", step.order, step.name));
+    let subject = format!("Your turn: {step} ({})", workflow.title);
+    let reason = format!("a step of this workflow is assigned to you at {}", tenant.name);
+    let entries = [Entry::workflow(workflow, frontend_url)];
+    render(tenant, to, subject, "A step of this workflow is now yours to work on.", &entries, &reason)
+}
+
 /// To the assignee of a workflow the HRIS started (the tenant's IT contact unless the workflow
 /// says otherwise): the one email about it.
 pub fn hris_started(tenant: &Tenant, to: &Email, workflow: &Workflow, frontend_url: &str) -> OutgoingEmail {

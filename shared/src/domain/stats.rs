@@ -214,7 +214,8 @@ mod tests {
         let mut advanced = started.clone();
         advanced.advance(None, "a", at(3)).unwrap();
         let mut done = advanced.clone();
-        for hour in 4..8 {
+        done.approve(None, None, "a", at(4)).unwrap();
+        for hour in 5..8 {
             done.advance(None, "a", at(hour)).unwrap();
         }
         let mut completed = done.clone();

@@ -4,16 +4,28 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::catalog::TEMPLATES;
-use super::workflow::{Priority, WorkflowType};
+use super::workflow::{Placeholder, Priority, StepKind, WorkflowType};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
 pub struct StepTemplate {
     pub name: &'static str,
     pub description: &'static str,
     pub instructions: &'static str,
+    pub kind: StepKind,
+    /// The placeholder the step goes to: `it`, `manager`, `employee` or `assignee`.
+    #[serde(serialize_with = "placeholder_name")]
+    #[schema(value_type = Option<String>)]
+    pub assignee: Option<Placeholder>,
+    /// Days from the workflow's start to the step's due date.
+    pub due_offset_days: Option<u32>,
+    pub estimated_hours: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+fn placeholder_name<S: serde::Serializer>(value: &Option<Placeholder>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_some(&value.map(Placeholder::as_str))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
 pub struct Template {
     pub key: &'static str,
     pub title: &'static str,

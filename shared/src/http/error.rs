@@ -156,6 +156,16 @@ impl From<crate::domain::workflow::PatchError> for AppError {
     }
 }
 
+impl From<crate::domain::workflow::NoteError> for AppError {
+    fn from(error: crate::domain::workflow::NoteError) -> Self {
+        match error {
+            crate::domain::workflow::NoteError::UnknownStep(_) => Self::NotFound(error.to_string()),
+            crate::domain::workflow::NoteError::Transition(error) => error.into(),
+            crate::domain::workflow::NoteError::Full(errors) => errors.into(),
+        }
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> Self {
         Self::Validation(errors)

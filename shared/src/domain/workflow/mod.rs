@@ -11,6 +11,13 @@ use super::metadata::check_metadata_limits;
 use super::template::Template;
 use super::validation::{Email, FieldErrors, Team, TenantId, text_within};
 
+mod steps;
+pub use steps::{
+    Decision, DecisionOutcome, MAX_DUE_OFFSET_DAYS, MAX_NOTE_BYTES_PER_WORKFLOW, MAX_NOTES_PER_STEP, NOTE_MAX_CHARS,
+    NoteError, Placeholder, REASON_MAX_CHARS, StepAssignee, StepAssignment, StepKind, StepNote, StepPeople,
+    check_estimated_hours, check_step_assignments,
+};
+
 /// Keys of `metadata` that the system writes; clients may read but never set them.
 pub const SYSTEM_METADATA_KEYS: [&str; 2] = ["cancellation_reason", "asset_ids"];
 /// The most steps a workflow may have.
@@ -91,6 +98,21 @@ pub struct Step {
     pub started_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub completed_by: Option<String>,
+    /// `task` (advanced or skipped) or `approval` (approved or rejected).
+    #[serde(default)]
+    pub kind: StepKind,
+    /// The workflow's start (or creation date) plus the template step's `due_offset_days`.
+    pub due_date: Option<NaiveDate>,
+    pub estimated_hours: Option<f64>,
+    /// Done by a skip rather than by doing it (`completed` is true as well).
+    #[serde(default)]
+    pub skipped: bool,
+    pub skip_reason: Option<String>,
+    /// How an approval step was decided.
+    pub decision: Option<Decision>,
+    /// Oldest first.
+    #[serde(default)]
+    pub notes: Vec<StepNote>,
 }
 
 /// The employee a workflow is about, copied onto the workflow so a list page stays one query.
@@ -158,6 +180,26 @@ pub struct StepDraft {
     pub name: String,
     pub description: Option<String>,
     pub instructions: Option<String>,
+    pub kind: StepKind,
+    pub assignee: Option<StepAssignee>,
+    /// Days from the workflow's start (or creation date) to the step's due date.
+    pub due_offset_days: Option<u32>,
+    pub estimated_hours: Option<f64>,
+}
+
+impl StepDraft {
+    /// A task with a name and nothing else.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            instructions: None,
+            kind: StepKind::Task,
+            assignee: None,
+            due_offset_days: None,
+            estimated_hours: None,
+        }
+    }
 }
 
 /// Everything a creator chooses about a new workflow; the rest is the system's.
@@ -179,6 +221,8 @@ pub struct WorkflowDraft {
     pub template_key: Option<String>,
     pub triggered_by: TriggeredBy,
     pub metadata: Map<String, Value>,
+    /// Who the steps' placeholders stand for.
+    pub people: StepPeople,
 }
 
 impl WorkflowDraft {
@@ -207,6 +251,7 @@ impl WorkflowDraft {
             template_key: None,
             triggered_by,
             metadata: Map::new(),
+            people: StepPeople::default(),
         }
     }
 
@@ -219,6 +264,10 @@ impl WorkflowDraft {
                 name: step.name.to_owned(),
                 description: Some(step.description.to_owned()),
                 instructions: Some(step.instructions.to_owned()),
+                kind: step.kind,
+                assignee: step.assignee.map(StepAssignee::Placeholder),
+                due_offset_days: step.due_offset_days,
+                estimated_hours: step.estimated_hours,
             })
             .collect();
         let title = template.title.to_owned();
@@ -242,6 +291,12 @@ pub enum TransitionError {
     NoStepLeft,
     #[error("{remaining} of {total} steps are not completed yet")]
     StepsRemaining { remaining: usize, total: usize },
+    #[error("step {order} is an approval: approve or reject it")]
+    ApprovalStep { order: u32 },
+    #[error("step {order} is a task, not an approval")]
+    NotAnApproval { order: u32 },
+    #[error("step {order} is already done")]
+    StepDone { order: u32 },
 }
 
 /// Why a PATCH was refused once the workflow was read: its state (409) or a merged value beyond
@@ -266,6 +321,8 @@ pub struct WorkflowPatch {
     pub scheduled_start: Option<Option<NaiveDate>>,
     /// An RFC 7396 JSON Merge Patch applied to `metadata`.
     pub metadata: Option<Map<String, Value>>,
+    /// New assignees of steps not done yet.
+    pub steps: Option<Vec<StepAssignment>>,
 }
 
 impl Workflow {
@@ -287,6 +344,9 @@ impl Workflow {
         if draft.steps.is_empty() || draft.steps.len() > MAX_STEPS {
             errors.add("steps", format!("must have 1 to {MAX_STEPS} steps"));
         }
+        let start = draft.scheduled_start.unwrap_or(today);
+        let people = &draft.people;
+        let workflow_assignee = draft.assigned_to.as_ref();
         let steps: Vec<Step> = draft
             .steps
             .into_iter()
@@ -297,23 +357,38 @@ impl Workflow {
                     errors.add(field("name"), message);
                     String::new()
                 });
+                let due_date = step.due_offset_days.and_then(|offset| {
+                    if offset > MAX_DUE_OFFSET_DAYS {
+                        errors.add(field("due_offset_days"), format!("must be 0 to {MAX_DUE_OFFSET_DAYS}"));
+                    }
+                    start.checked_add_days(Days::new(offset.into()))
+                });
+                let estimated_hours = step.estimated_hours.and_then(|hours| {
+                    check_estimated_hours(hours).map_err(|message| errors.add(field("estimated_hours"), message)).ok()
+                });
                 Step {
                     order: index as u32 + 1,
                     name,
                     description: optional_text(&mut errors, &field("description"), step.description, 2000),
                     instructions: optional_text(&mut errors, &field("instructions"), step.instructions, 5000),
                     completed: false,
-                    assigned_to: None,
+                    assigned_to: step.assignee.and_then(|assignee| assignee.resolve(people, workflow_assignee)),
                     started_at: None,
                     completed_at: None,
                     completed_by: None,
+                    kind: step.kind,
+                    due_date,
+                    estimated_hours,
+                    skipped: false,
+                    skip_reason: None,
+                    decision: None,
+                    notes: Vec::new(),
                 }
             })
             .collect();
         if let Err(message) = check_metadata_limits(&draft.metadata) {
             errors.add("metadata", message);
         }
-        let start = draft.scheduled_start.unwrap_or(today);
         let due_date = match draft.due_date {
             Some(due) if due < today => {
                 errors.add("due_date", "must not be in the past");
@@ -385,35 +460,6 @@ impl Workflow {
         Ok(())
     }
 
-    /// Completes the active step, counts it done and starts the next one. After the last step
-    /// `current_step` equals `total_steps` and nothing is left to advance.
-    pub fn advance(
-        &mut self,
-        expected_step: Option<u32>,
-        actor: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), TransitionError> {
-        self.require(WorkflowStatus::InProgress, "advance")?;
-        if let Some(expected) = expected_step
-            && expected != self.current_step
-        {
-            return Err(TransitionError::StepMismatch { expected, actual: self.current_step });
-        }
-        let index = self.current_step as usize;
-        let Some(step) = self.steps.get_mut(index) else {
-            return Err(TransitionError::NoStepLeft);
-        };
-        step.completed = true;
-        step.completed_at = Some(now);
-        step.completed_by = Some(actor.to_owned());
-        self.current_step += 1;
-        if let Some(next) = self.steps.get_mut(index + 1) {
-            next.started_at = Some(now);
-        }
-        self.touch(now);
-        Ok(())
-    }
-
     /// in_progress with every step completed → completed.
     pub fn complete(&mut self, now: DateTime<Utc>) -> Result<(), TransitionError> {
         self.require(WorkflowStatus::InProgress, "complete")?;
@@ -470,6 +516,9 @@ impl Workflow {
         if let Some(scheduled_start) = patch.scheduled_start {
             patched.scheduled_start = scheduled_start;
         }
+        if let Some(assignments) = &patch.steps {
+            patched.assign_steps(assignments)?;
+        }
         if let Some(metadata) = &patch.metadata {
             merge_patch(&mut patched.metadata, metadata.clone());
             // The limits hold for what would be stored, so they are checked after the merge.
@@ -520,6 +569,9 @@ impl WorkflowPatch {
         }
         if let Some(metadata) = &self.metadata {
             check_metadata_keys(&mut errors, metadata);
+        }
+        if let Some(assignments) = &self.steps {
+            check_step_assignments(&mut errors, assignments);
         }
         errors.into_result()?;
         Ok(ValidPatch(self))
