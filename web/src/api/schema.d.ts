@@ -260,6 +260,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{id}/cancel": {
         parameters: {
             query?: never;
@@ -308,6 +324,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{id}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["skip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{id}/start": {
         parameters: {
             query?: never;
@@ -318,6 +366,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{id}/steps/{order}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["add_note"];
         delete?: never;
         options?: never;
         head?: never;
@@ -348,6 +412,15 @@ export interface components {
             /**
              * Format: int32
              * @description When given, the request is refused (409) unless this is the current step.
+             */
+            expected_step?: number;
+        };
+        ApproveRequest: {
+            /** @description Kept in the step's `decision`. */
+            comment?: string;
+            /**
+             * Format: int32
+             * @description When given, the request is refused (409) unless this is the number of steps done.
              */
             expected_step?: number;
         };
@@ -491,6 +564,17 @@ export interface components {
                 overdue_rate: number;
             };
         };
+        Data_StepNote: {
+            /** @description A note on a step, as `POST .../steps/{order}/notes` answers it. */
+            data: {
+                /** Format: date-time */
+                at: string;
+                author: string;
+                /** Format: uuid */
+                id: string;
+                text: string;
+            };
+        };
         Data_TemplateView: {
             /** @description A template as the API shows it. */
             data: {
@@ -580,6 +664,17 @@ export interface components {
                 workflow_type: components["schemas"]["WorkflowType"];
             };
         };
+        /** @description How an approval step was decided. */
+        Decision: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who decided (their email, like `completed_by`). */
+            by: string;
+            comment?: string | null;
+            outcome: components["schemas"]["DecisionOutcome"];
+        };
+        /** @enum {string} */
+        DecisionOutcome: "approved" | "rejected";
         /** @description An email address, trimmed and lower-cased so that comparisons are case-insensitive. */
         Email: string;
         /** @description `PATCH /api/v1/employees/{id}`: `null` clears an optional field. */
@@ -883,6 +978,13 @@ export interface components {
             title?: string | null;
             workflow_type?: null | components["schemas"]["WorkflowType"];
         };
+        NoteRequest: {
+            /**
+             * @description 1..=2000 characters. A step keeps at most 100 notes, a workflow at most 128 KiB of note
+             *     text (422 beyond either).
+             */
+            text: string;
+        };
         /**
          * @description `PATCH /api/v1/workflows/{id}`: only these fields; `null` clears `description`, `assigned_to`,
          *     `team` and `scheduled_start`. `metadata` is an RFC 7396 merge patch.
@@ -900,6 +1002,8 @@ export interface components {
             priority?: null | components["schemas"]["Priority"];
             /** Format: date */
             scheduled_start?: string | null;
+            /** @description New assignees of steps not done yet (a done step: 409); other steps keep theirs. */
+            steps?: components["schemas"]["StepAssignmentRequest"][] | null;
             team?: string | null;
             title?: string | null;
         };
@@ -914,6 +1018,15 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        RejectRequest: {
+            /** @description 1..=1000 characters: why, kept in the step's `decision` and the cancellation reason. */
+            comment: string;
+            /**
+             * Format: int32
+             * @description When given, the request is refused (409) unless this is the number of steps done.
+             */
+            expected_step?: number;
         };
         /** @description The fields of an employee that only admins see, in plaintext form. */
         SensitiveFields: {
@@ -933,6 +1046,15 @@ export interface components {
             slack_webhook_url?: string | null;
             /** @example Europe/Berlin */
             timezone?: string | null;
+        };
+        SkipRequest: {
+            /**
+             * Format: int32
+             * @description When given, the request is refused (409) unless this is the number of steps done.
+             */
+            expected_step?: number;
+            /** @description 1..=1000 characters, kept as the step's `skip_reason`. */
+            reason: string;
         };
         /** @description `GET /api/v1/workflows/stats`, within the caller's role scope. */
         Stats: {
@@ -958,22 +1080,85 @@ export interface components {
             /** Format: date-time */
             completed_at?: string | null;
             completed_by?: string | null;
+            decision?: null | components["schemas"]["Decision"];
             description?: string | null;
+            /**
+             * Format: date
+             * @description The workflow's start (or creation date) plus the template step's `due_offset_days`.
+             */
+            due_date?: string | null;
+            /** Format: double */
+            estimated_hours?: number | null;
             instructions?: string | null;
+            /** @description `task` (advanced or skipped) or `approval` (approved or rejected). */
+            kind?: components["schemas"]["StepKind"];
             name: string;
+            /** @description Oldest first. */
+            notes?: components["schemas"]["StepNote"][];
             /** Format: int32 */
             order: number;
+            skip_reason?: string | null;
+            /** @description Done by a skip rather than by doing it (`completed` is true as well). */
+            skipped?: boolean;
             /** Format: date-time */
             started_at?: string | null;
         };
+        /** @description One step's new assignee. */
+        StepAssignmentRequest: {
+            /** @description The new assignee; `null` leaves the step unassigned. Required. */
+            assigned_to?: string | null;
+            /**
+             * Format: int32
+             * @description The step's `order` (1-based).
+             */
+            order: number;
+        };
+        /** @enum {string} */
+        StepKind: "task" | "approval";
+        /** @description A note on a step, as `POST .../steps/{order}/notes` answers it. */
+        StepNote: {
+            /** Format: date-time */
+            at: string;
+            author: string;
+            /** Format: uuid */
+            id: string;
+            text: string;
+        };
         StepRequest: {
+            /**
+             * @description Who the step goes to: an email address, or `it` (the tenant's IT address), `manager` (the
+             *     employee's manager), `employee` (the employee) or `assignee` (the workflow's assignee),
+             *     resolved when the workflow is made (null when the placeholder has no value).
+             */
+            assignee?: string | null;
             description?: string | null;
+            /**
+             * Format: int32
+             * @description The step is due this many days after the workflow's start (or creation date).
+             */
+            due_offset_days?: number | null;
+            /**
+             * Format: double
+             * @description More than 0, at most 1000.
+             */
+            estimated_hours?: number | null;
             instructions?: string | null;
+            kind?: null | components["schemas"]["StepKind"];
             name: string;
         };
         StepTemplate: {
+            /** @description The placeholder the step goes to: `it`, `manager`, `employee` or `assignee`. */
+            assignee?: string | null;
             description: string;
+            /**
+             * Format: int32
+             * @description Days from the workflow's start to the step's due date.
+             */
+            due_offset_days?: number | null;
+            /** Format: double */
+            estimated_hours?: number | null;
             instructions: string;
+            kind: components["schemas"]["StepKind"];
             name: string;
         };
         StepView: components["schemas"]["StepTemplate"] & {
@@ -3443,6 +3628,116 @@ export interface operations {
             };
         };
     };
+    approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description "<version>" (a strong tag) or * */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["ApproveRequest"];
+            };
+        };
+        responses: {
+            /** @description The active approval step is approved and done, the next step started. Only the step's assignee or an admin decides (403); a task step: 409 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data_Workflow"];
+                };
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     cancel: {
         parameters: {
             query?: never;
@@ -3767,6 +4062,226 @@ export interface operations {
             };
         };
     };
+    reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description "<version>" (a strong tag) or * */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectRequest"];
+            };
+        };
+        responses: {
+            /** @description The active approval step is rejected (not completed) and the workflow cancelled with `cancellation_reason` "rejected at step N: <comment>". Only the step's assignee or an admin decides (403); a task step: 409 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data_Workflow"];
+                };
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    skip: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description "<version>" (a strong tag) or * */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkipRequest"];
+            };
+        };
+        responses: {
+            /** @description The active task is skipped (it counts as done) and the next step started. Admins, and managers in scope; an approval step: 409 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data_Workflow"];
+                };
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     start: {
         parameters: {
             query?: never;
@@ -3793,6 +4308,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Data_Workflow"];
+                };
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_note: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description "<version>" (a strong tag) or * */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                /** @description The step's `order` (1-based); one the workflow does not have: 404 */
+                order: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The note; anyone who can see the workflow adds them, while it is pending or in progress (409 otherwise). `ETag` is the workflow's new version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data_StepNote"];
                 };
             };
             /** @description Malformed JSON, bad query or bad cursor */
