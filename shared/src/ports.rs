@@ -2,10 +2,10 @@
 //! store implement the same traits and pass the same contract tests.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::domain::audit::AuditEntry;
+use crate::domain::audit::{AuditEntry, TargetType};
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, AssetCategory, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::events::WorkflowEvent;
@@ -171,6 +171,45 @@ impl AssetFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryQuery<F> {
     pub filter: F,
+    pub after: Option<Uuid>,
+    pub limit: usize,
+}
+
+/// Audit list filters (contract §8); every set field must match. Times are compared to the
+/// millisecond, as audit ids carry them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct AuditFilter {
+    pub target_type: Option<TargetType>,
+    pub target_id: Option<String>,
+    pub actor: Option<String>,
+    /// At or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Strictly before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl AuditFilter {
+    /// The reference semantics; the DynamoDB store answers each combination from an index.
+    pub fn matches(&self, entry: &AuditEntry) -> bool {
+        let millis = entry.at.timestamp_millis();
+        self.target_type.is_none_or(|target_type| target_type == entry.target_type)
+            && self.target_id.as_ref().is_none_or(|id| *id == entry.target_id)
+            && self.actor.as_ref().is_none_or(|actor| *actor == entry.actor)
+            && self.since.is_none_or(|since| millis >= since.timestamp_millis())
+            && self.until.is_none_or(|until| millis < until.timestamp_millis())
+    }
+}
+
+impl Listed for AuditEntry {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+/// One page of the audit list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub filter: AuditFilter,
     pub after: Option<Uuid>,
     pub limit: usize,
 }
@@ -345,6 +384,12 @@ pub trait HrisStore: Send + Sync {
     async fn set_sync_cursor(&self, tenant: &TenantId, cursor: &str) -> Result<(), StoreError>;
 }
 
+/// The tenant's audit trail.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn list_audit(&self, tenant: &TenantId, query: &AuditQuery) -> Result<Page<AuditEntry>, StoreError>;
+}
+
 /// The running totals of workflows (see `domain::stats`).
 #[async_trait]
 pub trait StatsStore: Send + Sync {
@@ -353,12 +398,12 @@ pub trait StatsStore: Send + Sync {
 
 /// Everything the API and the jobs need from a store.
 pub trait Store:
-    TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore + ConnectionStore
+    TenantStore + WorkflowStore + DirectoryStore + AuditStore + JobStore + StatsStore + HrisStore + ConnectionStore
 {
 }
 
 impl<T> Store for T where
-    T: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore + ConnectionStore
+    T: TenantStore + WorkflowStore + DirectoryStore + AuditStore + JobStore + StatsStore + HrisStore + ConnectionStore
 {
 }
 

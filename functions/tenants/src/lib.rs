@@ -1,6 +1,7 @@
-//! The tenants route group: provisioning and suspension (platform administrators) and each
-//! tenant's own settings (tenant administrators). Secrets are sealed before they are stored and
-//! are never shown again: responses say only whether each is set.
+//! The tenants route group: provisioning and suspension (platform administrators), each
+//! tenant's own settings and its audit trail (tenant administrators, module `audit`). Secrets
+//! are sealed before they are stored and are never shown again: responses say only whether
+//! each is set.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -18,11 +19,14 @@ use shared::http::{AppError, AppState};
 use shared::ports::StoreError;
 use utoipa::{OpenApi, ToSchema};
 
+mod audit;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/tenants", post(create_tenant))
         .route("/api/v1/tenants/{id}", get(get_tenant).patch(update_tenant))
         .route("/api/v1/tenant/settings", get(get_settings).patch(update_settings))
+        .merge(audit::routes())
 }
 
 #[derive(OpenApi)]
@@ -34,7 +38,9 @@ pub fn routes() -> Router<AppState> {
 struct TenantsApi;
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    TenantsApi::openapi()
+    let mut document = TenantsApi::openapi();
+    document.merge(audit::openapi());
+    document
 }
 
 fn respond(tenant: &Tenant, location: Option<String>) -> Response {

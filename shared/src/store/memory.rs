@@ -24,9 +24,9 @@ use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
-    AssetChange, AssetFilter, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim, DirectoryQuery, DirectoryStore,
-    EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page, StatsStore, StoreError, TenantStore,
-    WorkflowPage, WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
+    DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page,
+    StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -400,6 +400,20 @@ impl WorkflowStore for MemoryStore {
             data.workflows.get(&id).map(|workflow| (workflow.clone(), entries))
         });
         Ok(found.flatten())
+    }
+}
+
+#[async_trait]
+impl AuditStore for MemoryStore {
+    async fn list_audit(&self, tenant: &TenantId, query: &AuditQuery) -> Result<Page<AuditEntry>, StoreError> {
+        let page = self.read(tenant, |data| {
+            let mut entries: Vec<&AuditEntry> =
+                data.audit.values().flatten().filter(|entry| query.filter.matches(entry)).collect();
+            entries.sort_by_key(|entry| std::cmp::Reverse(entry.id));
+            let after = entries.into_iter().filter(|entry| query.after.is_none_or(|after| entry.id < after));
+            Page::from_lookahead(after.take(query.limit + 1).cloned().collect(), query.limit)
+        });
+        Ok(page.unwrap_or_else(empty_page))
     }
 }
 

@@ -6,6 +6,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use uuid::Uuid;
 
+use crate::domain::audit::{AuditEntry, TargetType};
 use crate::domain::directory::{Asset, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::Claim;
@@ -460,10 +461,49 @@ pub fn add_tenant_keys(tenant: &Tenant, item: &mut Item) {
     }
 }
 
-/// Adds the audit entry's keys: it lives in the partition of `target_pk`.
-pub fn add_audit_keys(target_pk: String, audit_id: Uuid, item: &mut Item) {
-    item.insert(PK.to_owned(), AttributeValue::S(target_pk));
-    item.insert(SK.to_owned(), AttributeValue::S(audit_sk(audit_id)));
+/// The audit lists: the whole tenant, one target type, one target, one actor, one actor's
+/// entries about one target type. Each filter combination of `GET /api/v1/audit` reads one of
+/// them (an actor's entries about one target: the target's list, filtered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditList {
+    Tenant,
+    TargetType(TargetType),
+    Target(String),
+    Actor(String),
+    ActorAndType(String, TargetType),
+}
+
+impl AuditList {
+    pub fn partition(&self, tenant: &TenantId) -> Partition {
+        match self {
+            Self::Tenant => Partition::new(Index::Tenant, format!("TENANT#{tenant}#AUDIT")),
+            Self::TargetType(kind) => {
+                Partition::new(Index::Status, format!("TENANT#{tenant}#AUDIT_TYPE#{}", kind.as_str()))
+            }
+            Self::Target(id) => Partition::new(Index::Employee, format!("TENANT#{tenant}#AUDIT_TARGET#{id}")),
+            Self::Actor(actor) => Partition::new(Index::Assignee, format!("TENANT#{tenant}#AUDIT_ACTOR#{actor}")),
+            Self::ActorAndType(actor, kind) => {
+                Partition::new(Index::Team, format!("TENANT#{tenant}#AUDIT_ACTOR_TYPE#{}#{actor}", kind.as_str()))
+            }
+        }
+    }
+
+    fn of(entry: &AuditEntry) -> [AuditList; 5] {
+        [
+            Self::Tenant,
+            Self::TargetType(entry.target_type),
+            Self::Target(entry.target_id.clone()),
+            Self::Actor(entry.actor.clone()),
+            Self::ActorAndType(entry.actor.clone(), entry.target_type),
+        ]
+    }
+}
+
+/// Adds the audit entry's keys: it lives in the partition of `target_pk`, and is in every audit
+/// list of its tenant that it belongs to, sorted by its id (which carries its time).
+pub fn add_audit_keys(target_pk: String, entry: &AuditEntry, item: &mut Item) {
+    let lists = AuditList::of(entry).into_iter().map(|list| list.partition(&entry.tenant_id));
+    add_keys(item, key(target_pk, &audit_sk(entry.id)), entry.id, lists);
 }
 
 #[cfg(test)]

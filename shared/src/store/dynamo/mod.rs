@@ -28,9 +28,9 @@ use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
 use crate::ports::{
-    AssetChange, AssetFilter, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim, DirectoryQuery, DirectoryStore,
-    EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore, StoreError, TenantStore,
-    WorkflowPage, WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
+    DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore,
+    StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 use chrono::NaiveDate;
@@ -97,7 +97,7 @@ impl<'a> Transaction<'a> {
 
     fn audit(&mut self, target_pk: String, audit: &AuditEntry) -> Result<(), StoreError> {
         let mut item = to_item(audit)?;
-        keys::add_audit_keys(target_pk, audit.id, &mut item);
+        keys::add_audit_keys(target_pk, audit, &mut item);
         self.put(item, Guard::New, StoreError::Conflict)
     }
 
@@ -540,6 +540,13 @@ impl WorkflowStore for DynamoStore {
             }
         }
         Ok(workflow.map(|workflow| (workflow, entries)))
+    }
+}
+
+#[async_trait]
+impl AuditStore for DynamoStore {
+    async fn list_audit(&self, tenant: &TenantId, query: &AuditQuery) -> Result<Page<AuditEntry>, StoreError> {
+        query::list_audit(&self.client, &self.table, tenant, query).await
     }
 }
 
