@@ -10,7 +10,7 @@ use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, AssetCategory, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::events::WorkflowEvent;
 use crate::domain::hris::DeliveryId;
-use crate::domain::jobs::{Claim, JobName, JobRecord};
+use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::messages::OutgoingEmail;
 use crate::domain::stats::{StatsScope, Totals};
 use crate::domain::tenant::{Tenant, Timezone};
@@ -200,6 +200,12 @@ impl AuditFilter {
     }
 }
 
+impl Listed for JobRecord {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
 impl Listed for AuditEntry {
     fn id(&self) -> Uuid {
         self.id
@@ -332,9 +338,17 @@ pub trait JobStore: Send + Sync {
     async fn claim_once(&self, tenant: &TenantId, claim: &Claim) -> Result<bool, StoreError>;
     /// Gives a claim back (its action failed and may be retried).
     async fn release_claim(&self, tenant: &TenantId, claim: &Claim) -> Result<(), StoreError>;
-    async fn record_job(&self, record: &JobRecord) -> Result<(), StoreError>;
-    /// Job runs of `job`, newest first.
-    async fn job_history(&self, job: JobName, limit: usize) -> Result<Vec<JobRecord>, StoreError>;
+    /// Stores the run's record and each tenant's part of it.
+    async fn record_job(&self, run: &JobRun) -> Result<(), StoreError>;
+    /// Job runs newest first (whole, or one tenant's parts), of `job` or of every job, older
+    /// than `after`.
+    async fn list_job_runs(
+        &self,
+        of: &RunsOf,
+        job: Option<JobName>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Page<JobRecord>, StoreError>;
 }
 
 /// What a delivery id has seen before.

@@ -31,16 +31,30 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     AuditApi::openapi()
 }
 
+const TARGET_ID_MAX_CHARS: usize = 200;
+const ACTOR_MAX_CHARS: usize = 254;
+
+/// A text filter no longer than its documented maximum: a longer one is a malformed request
+/// (400), not a filter that matches nothing.
+fn at_most(name: &str, value: Option<String>, max: usize) -> Result<Option<String>, AppError> {
+    match value {
+        Some(text) if text.chars().count() > max => {
+            Err(AppError::BadRequest(format!("{name} must be at most {max} characters")))
+        }
+        other => Ok(other),
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct AuditListQuery {
     target_type: Option<TargetType>,
     /// The id of the changed item (a workflow's, employee's or asset's id; the tenant's id).
-    #[param(max_length = 200)]
+    #[param(max_length = 200)] // TARGET_ID_MAX_CHARS
     target_id: Option<String>,
     /// Who made the change, as the entries name it.
-    #[param(max_length = 254)]
+    #[param(max_length = 254)] // ACTOR_MAX_CHARS
     actor: Option<String>,
     /// RFC 3339: entries at or after this instant (to the millisecond).
     since: Option<DateTime<Utc>>,
@@ -62,8 +76,8 @@ async fn list_audit(
     let tenant = &admin.caller.caller.tenant;
     let filter = AuditFilter {
         target_type: query.target_type,
-        target_id: query.target_id,
-        actor: query.actor,
+        target_id: at_most("target_id", query.target_id, TARGET_ID_MAX_CHARS)?,
+        actor: at_most("actor", query.actor, ACTOR_MAX_CHARS)?,
         since: query.since,
         until: query.until,
     };

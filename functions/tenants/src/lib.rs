@@ -1,5 +1,6 @@
 //! The tenants route group: provisioning and suspension (platform administrators), each
-//! tenant's own settings and its audit trail (tenant administrators, module `audit`). Secrets
+//! tenant's own settings, its audit trail and its job runs (tenant administrators, modules
+//! `audit` and `job_runs`; platform administrators see whole job runs). Secrets
 //! are sealed before they are stored and are never shown again: responses say only whether
 //! each is set.
 
@@ -20,6 +21,7 @@ use shared::ports::StoreError;
 use utoipa::{OpenApi, ToSchema};
 
 mod audit;
+mod job_runs;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tenants/{id}", get(get_tenant).patch(update_tenant))
         .route("/api/v1/tenant/settings", get(get_settings).patch(update_settings))
         .merge(audit::routes())
+        .merge(job_runs::routes())
 }
 
 #[derive(OpenApi)]
@@ -40,6 +43,7 @@ struct TenantsApi;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = TenantsApi::openapi();
     document.merge(audit::openapi());
+    document.merge(job_runs::openapi());
     document
 }
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::domain::audit::{AuditEntry, TargetType};
 use crate::domain::directory::{Asset, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::hris::DeliveryId;
-use crate::domain::jobs::Claim;
+use crate::domain::jobs::{Claim, JobName, JobRecord};
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{Workflow, WorkflowStatus};
@@ -143,13 +143,28 @@ pub fn tenant_zones_key() -> Item {
 
 pub const ZONES: &str = "zones";
 
-/// A job's run history.
-pub fn job_pk(job: &str) -> String {
-    format!("{SYSTEM}#JOB#{job}")
+/// The job-run lists, newest first: whole runs (no tenant) or one tenant's parts of them, of
+/// every job or of one.
+pub fn job_runs(tenant: Option<&TenantId>, job: Option<JobName>) -> Partition {
+    let owner = tenant.map_or_else(|| SYSTEM.to_owned(), tenant_pk);
+    match job {
+        None => Partition::new(Index::Tenant, format!("{owner}#JOB_RUNS")),
+        Some(job) => Partition::new(Index::Status, format!("{owner}#JOB_RUNS#{}", job.as_str())),
+    }
 }
 
-pub fn job_sk(started_at: &str, id: Uuid) -> String {
-    format!("RUN#{started_at}#{id}")
+/// Adds the keys of a run's record (no tenant: the whole run, in its job's history) or of a
+/// tenant's part of it (a partition of its own), in both of its job-run lists.
+pub fn add_job_run_keys(tenant: Option<&TenantId>, record: &JobRecord, item: &mut Item) {
+    let key = match tenant {
+        None => key(
+            format!("{SYSTEM}#JOB#{}", record.job.as_str()),
+            &format!("RUN#{}#{}", record.started_at.to_rfc3339(), record.id),
+        ),
+        Some(tenant) => key(format!("TENANT#{tenant}#JOB_RUN#{}", record.id), "RUN"),
+    };
+    let lists = [job_runs(tenant, None), job_runs(tenant, Some(record.job))];
+    add_keys(item, key, record.id, lists);
 }
 
 /// The running totals of one scope, kept in `STATS_SHARDS` items so that concurrent changes of

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::domain::audit::{AuditEntry, first_id_at};
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, Employee};
+use crate::domain::jobs::JobRecord;
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::{Workflow, WorkflowStatus};
 use crate::ports::{
@@ -154,6 +155,17 @@ pub(super) async fn list_audit(
     };
     let range = IdRange { below, from: filter.since.map(first_id_at) };
     newest(client, table, vec![list.partition(tenant)], &condition, range, query.limit).await
+}
+
+/// A page of one job-run list.
+pub(super) async fn list_job_runs(
+    client: &Client,
+    table: &str,
+    partition: Partition,
+    after: Option<Uuid>,
+    limit: usize,
+) -> Result<Page<JobRecord>, StoreError> {
+    newest(client, table, vec![partition], &FilterExpression::default(), IdRange::below(after), limit).await
 }
 
 /// The ids of the items in one partition (for fan-out updates such as summary refreshes).
