@@ -9,4 +9,5 @@ assetronics_tests::for_each_store!(job_cases:
     assignment_emails_go_to_new_assignees_only,
     daily_jobs_run_once_a_local_day_at_their_local_hour,
     an_hourly_run_retried_or_delivered_twice_handles_each_tenant_once,
+    admins_see_their_tenants_part_of_job_runs_and_platform_admins_whole_runs,
 );

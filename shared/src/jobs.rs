@@ -109,12 +109,14 @@ impl JobRunner {
             counts,
             errors,
         };
-        self.store.record_job(&record).await?;
+        let run = JobRun { record, tenants };
+        self.store.record_job(&run).await?;
+        let record = &run.record;
         let duration = (record.finished_at - record.started_at).num_milliseconds() as f64;
         duration_metric("JobDuration", duration, &[("Job", job.as_str())]);
         metric("JobErrors", record.errors.len() as f64, &[("Job", job.as_str())]);
         tracing::info!(job = job.as_str(), counts = ?record.counts, errors = record.errors.len(), "job finished");
-        Ok(JobRun { record, tenants })
+        Ok(run)
     }
 
     /// The tenants `occasion` hands to `job`. On the hourly schedule a daily job finds them by
@@ -126,8 +128,12 @@ impl JobRunner {
         occasion: Occasion,
         started_at: DateTime<Utc>,
     ) -> Result<Vec<Turn>, StoreError> {
+        // The HRIS sync handles only the tenants whose HRIS it can reach (a stored URL that is
+        // refused is the tenant's error): the others would each add an empty part to the run.
+        let has_work = |tenant: &Tenant| job != JobName::HrisSync || !matches!(self.hris.access(tenant), Ok(None));
         let every_tenant = |date: Option<NaiveDate>, at: DateTime<Utc>| async move {
-            let tenants = self.store.tenants().await?.into_iter().filter(Tenant::is_active);
+            let tenants =
+                self.store.tenants().await?.into_iter().filter(|tenant| tenant.is_active() && has_work(tenant));
             let turns =
                 tenants.map(|tenant| Turn { date: date.unwrap_or_else(|| tenant.today(at)), tenant, claim: None });
             Ok::<_, StoreError>(turns.collect())
@@ -212,12 +218,9 @@ impl JobRunner {
         Ok(())
     }
 
-    /// Pulls the tenant's changed employees from its HRIS (tenants without API access are
-    /// skipped; one whose stored URL is refused is counted as an error).
+    /// Pulls the tenant's changed employees from its HRIS (one whose stored URL is refused is
+    /// counted as an error).
     async fn sync(&self, tenant: &Tenant, tally: &mut Tally) -> Result<(), StoreError> {
-        if matches!(self.hris.access(tenant), Ok(None)) {
-            return Ok(());
-        }
         match self.hris.sync(tenant).await {
             Ok((changes, started)) => {
                 tally.add("changes", changes as u64);

@@ -2,15 +2,15 @@
 //! store implement the same traits and pass the same contract tests.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::domain::audit::AuditEntry;
+use crate::domain::audit::{AuditEntry, TargetType};
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, AssetCategory, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::events::WorkflowEvent;
 use crate::domain::hris::DeliveryId;
-use crate::domain::jobs::{Claim, JobName, JobRecord};
+use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::messages::OutgoingEmail;
 use crate::domain::stats::{StatsScope, Totals};
 use crate::domain::tenant::{Tenant, Timezone};
@@ -175,6 +175,51 @@ pub struct DirectoryQuery<F> {
     pub limit: usize,
 }
 
+/// Audit list filters (contract §8); every set field must match. Times are compared to the
+/// millisecond, as audit ids carry them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct AuditFilter {
+    pub target_type: Option<TargetType>,
+    pub target_id: Option<String>,
+    pub actor: Option<String>,
+    /// At or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Strictly before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl AuditFilter {
+    /// The reference semantics; the DynamoDB store answers each combination from an index.
+    pub fn matches(&self, entry: &AuditEntry) -> bool {
+        let millis = entry.at.timestamp_millis();
+        self.target_type.is_none_or(|target_type| target_type == entry.target_type)
+            && self.target_id.as_ref().is_none_or(|id| *id == entry.target_id)
+            && self.actor.as_ref().is_none_or(|actor| *actor == entry.actor)
+            && self.since.is_none_or(|since| millis >= since.timestamp_millis())
+            && self.until.is_none_or(|until| millis < until.timestamp_millis())
+    }
+}
+
+impl Listed for JobRecord {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl Listed for AuditEntry {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+/// One page of the audit list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub filter: AuditFilter,
+    pub after: Option<Uuid>,
+    pub limit: usize,
+}
+
 /// An asset change that rides in another write's transaction (a workflow's completion).
 #[derive(Debug, Clone, Copy)]
 pub struct AssetChange<'a> {
@@ -293,9 +338,17 @@ pub trait JobStore: Send + Sync {
     async fn claim_once(&self, tenant: &TenantId, claim: &Claim) -> Result<bool, StoreError>;
     /// Gives a claim back (its action failed and may be retried).
     async fn release_claim(&self, tenant: &TenantId, claim: &Claim) -> Result<(), StoreError>;
-    async fn record_job(&self, record: &JobRecord) -> Result<(), StoreError>;
-    /// Job runs of `job`, newest first.
-    async fn job_history(&self, job: JobName, limit: usize) -> Result<Vec<JobRecord>, StoreError>;
+    /// Stores the run's record and each tenant's part of it.
+    async fn record_job(&self, run: &JobRun) -> Result<(), StoreError>;
+    /// Job runs newest first (whole, or one tenant's parts), of `job` or of every job, older
+    /// than `after`.
+    async fn list_job_runs(
+        &self,
+        of: &RunsOf,
+        job: Option<JobName>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Page<JobRecord>, StoreError>;
 }
 
 /// What a delivery id has seen before.
@@ -345,6 +398,12 @@ pub trait HrisStore: Send + Sync {
     async fn set_sync_cursor(&self, tenant: &TenantId, cursor: &str) -> Result<(), StoreError>;
 }
 
+/// The tenant's audit trail.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn list_audit(&self, tenant: &TenantId, query: &AuditQuery) -> Result<Page<AuditEntry>, StoreError>;
+}
+
 /// The running totals of workflows (see `domain::stats`).
 #[async_trait]
 pub trait StatsStore: Send + Sync {
@@ -353,12 +412,12 @@ pub trait StatsStore: Send + Sync {
 
 /// Everything the API and the jobs need from a store.
 pub trait Store:
-    TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore + ConnectionStore
+    TenantStore + WorkflowStore + DirectoryStore + AuditStore + JobStore + StatsStore + HrisStore + ConnectionStore
 {
 }
 
 impl<T> Store for T where
-    T: TenantStore + WorkflowStore + DirectoryStore + JobStore + StatsStore + HrisStore + ConnectionStore
+    T: TenantStore + WorkflowStore + DirectoryStore + AuditStore + JobStore + StatsStore + HrisStore + ConnectionStore
 {
 }
 

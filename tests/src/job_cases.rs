@@ -14,7 +14,9 @@ use shared::domain::tenant::Timezone;
 use shared::http::AppState;
 use shared::jobs::JobRunner;
 
-use crate::{Backend, TestApp, admin};
+use shared::domain::caller::Role;
+
+use crate::{Backend, TestApp, admin, token};
 
 async fn app_at(backend: Backend, now: &str) -> TestApp {
     let now: DateTime<Utc> = now.parse().unwrap();
@@ -370,9 +372,9 @@ pub async fn an_hourly_run_retried_or_delivered_twice_handles_each_tenant_once(b
     // An hour later it is 10:00 in Kolkata: no one's hour.
     let later = run_at(&app, "overdue-reminders", "2026-11-25T04:30:00Z").await;
     assert!(later["counts"].get("tenants").is_none(), "{later}");
-    // The HRIS sync has no local hour: every tenant, every run.
+    // The HRIS sync has no local hour, and handles only tenants with HRIS API access: none here.
     let sync = run_at(&app, "hris-sync", "2026-11-25T04:30:00Z").await;
-    assert_eq!(sync["counts"]["tenants"], ZONES.len(), "{sync}");
+    assert!(sync["counts"].get("tenants").is_none(), "{sync}");
 
     for query in ["today=2026-11-25&at=2026-11-25T03:30:00Z", "at=yesterday", "at=2026-11-25"] {
         let refused = app.request(Method::POST, &format!("/local/jobs/archive?{query}"), None, None).await;
@@ -387,4 +389,60 @@ async fn run_at(app: &TestApp, job: &str, at: &str) -> Value {
     let response = app.request(Method::POST, &format!("/local/jobs/{job}?at={at}"), None, None).await;
     assert_eq!(response.status, StatusCode::OK, "{job}: {:?}", response.body);
     response.data().clone()
+}
+
+pub async fn admins_see_their_tenants_part_of_job_runs_and_platform_admins_whole_runs(backend: Backend) {
+    let app = TestApp::new(backend).await;
+    add_tenant_in(&app, "kolkata", "Asia/Kolkata").await;
+    add_tenant_in(&app, "kathmandu", "Asia/Kathmandu").await;
+    app.add_tenant("acme").await;
+    let body = json!({"template_key": "new_employee", "scheduled_start": "2026-11-25"});
+    let response =
+        app.request(Method::POST, "/api/v1/workflows/from-template", Some(&admin("kolkata")), Some(body)).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
+    // 00:30 UTC is 06:00 in Kolkata and 06:15 in Kathmandu.
+    run_at(&app, "auto-start", "2026-11-25T00:30:00Z").await;
+    run_at(&app, "overdue-reminders", "2026-11-25T09:00:00Z").await;
+    run(&app, "archive", Some("2026-11-25")).await;
+
+    let list = |token: String, query: &'static str| {
+        let app = app.clone();
+        async move {
+            let response = app.request(Method::GET, &format!("/api/v1/jobs/runs{query}"), Some(&token), None).await;
+            assert_eq!(response.status, StatusCode::OK, "{query}: {:?}", response.body);
+            response
+        }
+    };
+    let kolkata = list(admin("kolkata"), "").await;
+    let jobs: Vec<&str> = kolkata.data().as_array().unwrap().iter().map(|run| run["job"].as_str().unwrap()).collect();
+    assert_eq!(jobs, ["archive", "auto-start"], "newest first, only the runs that handled it");
+    let started = &kolkata.data()[1];
+    assert_eq!(started["counts"], json!({"started": 1}), "its own counts: {started}");
+    assert_eq!(started["errors"], json!([]));
+    assert!(started["started_at"].is_string() && started["finished_at"].is_string());
+    let kathmandu = list(admin("kathmandu"), "?job=auto-start").await;
+    assert_eq!(kathmandu.data()[0]["counts"], json!({}), "nothing to start there");
+    assert_eq!(kathmandu.data()[0]["id"], started["id"], "the same run");
+
+    let platform = token(Role::PlatformAdmin, None, Some("ops@assetronics.example"), None);
+    let whole = list(platform.clone(), "").await;
+    let jobs: Vec<&str> = whole.data().as_array().unwrap().iter().map(|run| run["job"].as_str().unwrap()).collect();
+    assert_eq!(jobs, ["archive", "overdue-reminders", "auto-start"]);
+    assert_eq!(whole.data()[2]["counts"], json!({"started": 1, "tenants": 2}));
+    let first = list(platform.clone(), "?limit=2").await;
+    let cursor = first.body["meta"]["next_cursor"].as_str().unwrap().to_owned();
+    let rest =
+        app.request(Method::GET, &format!("/api/v1/jobs/runs?limit=2&cursor={cursor}"), Some(&platform), None).await;
+    assert_eq!(rest.data().as_array().unwrap().len(), 1);
+    assert_eq!(rest.data()[0]["job"], "auto-start");
+    let foreign = app
+        .request(Method::GET, &format!("/api/v1/jobs/runs?limit=2&cursor={cursor}"), Some(&admin("acme")), None)
+        .await;
+    assert_eq!(foreign.status, StatusCode::BAD_REQUEST, "a platform cursor is no tenant's");
+
+    let user = token(Role::User, Some("acme"), Some("priya@acme.example"), None);
+    assert_eq!(app.request(Method::GET, "/api/v1/jobs/runs", Some(&user), None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.request(Method::GET, "/api/v1/jobs/runs", None, None).await.status, StatusCode::UNAUTHORIZED);
+    let unknown = app.request(Method::GET, "/api/v1/jobs/runs?job=defrag", Some(&admin("acme")), None).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
 }

@@ -3,6 +3,7 @@
 //! `Router::oneshot`.
 
 pub mod api_cases;
+pub mod audit_cases;
 pub mod directory_cases;
 pub mod isolation_cases;
 pub mod job_cases;

@@ -51,6 +51,8 @@ fn every_contract_route_is_documented() {
         ("/api/v1/assets/{id}", "get"),
         ("/api/v1/assets/{id}", "patch"),
         ("/api/v1/webhooks/hris", "post"),
+        ("/api/v1/audit", "get"),
+        ("/api/v1/jobs/runs", "get"),
     ];
     for (path, method) in routes {
         assert!(document["paths"][path][method].is_object(), "{method} {path} is not documented");

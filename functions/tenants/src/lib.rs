@@ -1,6 +1,8 @@
-//! The tenants route group: provisioning and suspension (platform administrators) and each
-//! tenant's own settings (tenant administrators). Secrets are sealed before they are stored and
-//! are never shown again: responses say only whether each is set.
+//! The tenants route group: provisioning and suspension (platform administrators), each
+//! tenant's own settings, its audit trail and its job runs (tenant administrators, modules
+//! `audit` and `job_runs`; platform administrators see whole job runs). Secrets
+//! are sealed before they are stored and are never shown again: responses say only whether
+//! each is set.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -18,11 +20,16 @@ use shared::http::{AppError, AppState};
 use shared::ports::StoreError;
 use utoipa::{OpenApi, ToSchema};
 
+mod audit;
+mod job_runs;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/tenants", post(create_tenant))
         .route("/api/v1/tenants/{id}", get(get_tenant).patch(update_tenant))
         .route("/api/v1/tenant/settings", get(get_settings).patch(update_settings))
+        .merge(audit::routes())
+        .merge(job_runs::routes())
 }
 
 #[derive(OpenApi)]
@@ -34,7 +41,10 @@ pub fn routes() -> Router<AppState> {
 struct TenantsApi;
 
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    TenantsApi::openapi()
+    let mut document = TenantsApi::openapi();
+    document.merge(audit::openapi());
+    document.merge(job_runs::openapi());
+    document
 }
 
 fn respond(tenant: &Tenant, location: Option<String>) -> Response {

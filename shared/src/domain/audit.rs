@@ -1,5 +1,8 @@
 //! Audit entries: who changed what, stored atomically with the change itself.
 
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -8,13 +11,30 @@ use uuid::Uuid;
 
 use super::validation::TenantId;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetType {
     Workflow,
     Tenant,
     Employee,
     Asset,
+    /// A tenant's own workflow template (contract §10).
+    Template,
+    /// A person's account.
+    User,
+}
+
+impl TargetType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Workflow => "workflow",
+            Self::Tenant => "tenant",
+            Self::Employee => "employee",
+            Self::Asset => "asset",
+            Self::Template => "template",
+            Self::User => "user",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -48,7 +68,7 @@ impl AuditEntry {
         at: DateTime<Utc>,
     ) -> AuditEntry {
         AuditEntry {
-            id: Uuid::now_v7(),
+            id: id_at(at),
             tenant_id: tenant_id.clone(),
             actor: actor.to_owned(),
             action: action.to_owned(),
@@ -64,6 +84,30 @@ impl AuditEntry {
         self.changes = diff(before.map(to_object).unwrap_or_default(), to_object(after));
         self
     }
+}
+
+/// Audit ids are UUID v7 stamped with the entry's own time (`at`, to the millisecond), so the
+/// audit lists, sorted by id, are in time order and a time range is a range of ids. Within one
+/// millisecond a process-wide sequence keeps a process's entries in the order it made them; the
+/// sequence starts at a random value so that two processes do not make the same ids.
+fn id_at(at: DateTime<Utc>) -> Uuid {
+    static SEQUENCE: LazyLock<AtomicU64> = LazyLock::new(|| {
+        let random = Uuid::now_v7().as_u128() as u32;
+        AtomicU64::new(u64::from(random) << 8)
+    });
+    let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+    // Bytes 0 to 2 carry the version and variant bits; the sequence follows, big-endian, so it
+    // sorts as text.
+    let mut tail = [0u8; 10];
+    tail[3..9].copy_from_slice(&sequence.to_be_bytes()[2..]);
+    let millis = u64::try_from(at.timestamp_millis()).unwrap_or(0);
+    uuid::Builder::from_unix_timestamp_millis(millis, &tail).into_uuid()
+}
+
+/// The first id an entry at or after `at` can have (to the millisecond).
+pub fn first_id_at(at: DateTime<Utc>) -> Uuid {
+    let millis = u64::try_from(at.timestamp_millis()).unwrap_or(0);
+    uuid::Builder::from_unix_timestamp_millis(millis, &[0; 10]).into_uuid()
 }
 
 fn to_object<T: Serialize>(value: &T) -> Map<String, Value> {
@@ -94,6 +138,18 @@ fn diff(before: Map<String, Value>, after: Map<String, Value>) -> Map<String, Va
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn ids_follow_the_entries_time_then_the_order_they_were_made() {
+        let tenant = TenantId::parse("acme").unwrap();
+        let entry = |at: &str| AuditEntry::new(&tenant, "u1", "x", TargetType::Workflow, "w", at.parse().unwrap()).id;
+        let later = entry("2026-11-25T09:00:01Z");
+        let (first, second) = (entry("2026-11-25T09:00:00Z"), entry("2026-11-25T09:00:00Z"));
+        assert!(first < second && second < later, "{first} {second} {later}");
+        let bound = first_id_at("2026-11-25T09:00:00Z".parse().unwrap());
+        assert!(bound <= first && first_id_at("2026-11-25T09:00:00.001Z".parse().unwrap()) > second);
+        assert!(first.to_string() < second.to_string(), "text sorts like the ids");
+    }
 
     #[test]
     fn diff_lists_only_changed_fields_without_bookkeeping() {

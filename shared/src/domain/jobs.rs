@@ -126,6 +126,31 @@ pub struct JobRun {
     pub tenants: Vec<TenantRun>,
 }
 
+impl JobRun {
+    /// Each tenant's part of the run as a record of its own, as the tenant's administrators see
+    /// it: the run's id, job and times, with the tenant's date, counts and errors.
+    pub fn tenant_records(&self) -> impl Iterator<Item = (&TenantId, JobRecord)> {
+        self.tenants.iter().map(|part| {
+            let record = JobRecord {
+                run_date: part.date,
+                counts: part.counts.clone(),
+                errors: part.errors.clone(),
+                ..self.record.clone()
+            };
+            (&part.tenant_id, record)
+        })
+    }
+}
+
+/// Whose runs a job-run list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunsOf {
+    /// Whole runs, across tenants (platform administrators).
+    Platform,
+    /// One tenant's parts of the runs that handled it.
+    Tenant(TenantId),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

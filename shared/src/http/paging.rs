@@ -14,12 +14,16 @@ use super::{AppError, AppState};
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
 
+/// The scope of the platform-wide lists' cursors: not a tenant id (`_` is not allowed in
+/// those), so no tenant's cursor opens a platform list or the other way round.
+const PLATFORM_SCOPE: &str = "_platform";
+
 /// A checked page request of one list.
 pub struct PageRequest {
     pub after: Option<Uuid>,
     pub limit: usize,
-    tenant: TenantId,
-    /// What the cursor is bound to: the list and its filters.
+    /// What the cursor is bound to: the tenant (or the platform), the list and its filters.
+    scope: String,
     context: String,
 }
 
@@ -32,6 +36,26 @@ impl PageRequest {
         limit: Option<usize>,
         cursor: Option<&str>,
     ) -> Result<Self, AppError> {
+        Self::scoped(state, tenant.as_str(), context, limit, cursor)
+    }
+
+    /// A page of a list across tenants (platform administrators').
+    pub fn platform_wide(
+        state: &AppState,
+        context: String,
+        limit: Option<usize>,
+        cursor: Option<&str>,
+    ) -> Result<Self, AppError> {
+        Self::scoped(state, PLATFORM_SCOPE, context, limit, cursor)
+    }
+
+    fn scoped(
+        state: &AppState,
+        scope: &str,
+        context: String,
+        limit: Option<usize>,
+        cursor: Option<&str>,
+    ) -> Result<Self, AppError> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(AppError::BadRequest(format!("limit must be 1 to {MAX_LIMIT}")));
@@ -40,12 +64,12 @@ impl PageRequest {
             Some(cursor) => Some(
                 state
                     .cursors
-                    .open(tenant, &context, cursor)
+                    .open(scope, &context, cursor)
                     .ok_or_else(|| AppError::BadRequest("the cursor is invalid for this list".to_owned()))?,
             ),
             None => None,
         };
-        Ok(Self { after, limit, tenant: tenant.clone(), context })
+        Ok(Self { after, limit, scope: scope.to_owned(), context })
     }
 
     /// The page as `{data, meta}`, each item shown through `view`.
@@ -55,7 +79,7 @@ impl PageRequest {
         found: Page<T>,
         view: impl Fn(T) -> V,
     ) -> Json<ListData<V>> {
-        let next_cursor = found.next_after.map(|last| state.cursors.issue(&self.tenant, &self.context, last));
+        let next_cursor = found.next_after.map(|last| state.cursors.issue(&self.scope, &self.context, last));
         page(found.items.into_iter().map(view).collect(), next_cursor, self.limit)
     }
 }

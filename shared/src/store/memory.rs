@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
 use crate::domain::hris::DeliveryId;
-use crate::domain::jobs::{Claim, JobName, JobRecord};
+use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, StatsScope, Totals};
 use crate::domain::tenant::{Tenant, Timezone};
@@ -24,9 +24,9 @@ use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
-    AssetChange, AssetFilter, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim, DirectoryQuery, DirectoryStore,
-    EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page, StatsStore, StoreError, TenantStore,
-    WorkflowPage, WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
+    DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page,
+    StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -52,6 +52,9 @@ struct TenantData {
     /// HRIS effects by natural key, with the workflow each started.
     effects: BTreeMap<String, Uuid>,
     sync_cursor: Option<String>,
+    /// This tenant's parts of the job runs that handled it, oldest first.
+    #[serde(default)]
+    job_runs: Vec<JobRecord>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -404,6 +407,20 @@ impl WorkflowStore for MemoryStore {
 }
 
 #[async_trait]
+impl AuditStore for MemoryStore {
+    async fn list_audit(&self, tenant: &TenantId, query: &AuditQuery) -> Result<Page<AuditEntry>, StoreError> {
+        let page = self.read(tenant, |data| {
+            let mut entries: Vec<&AuditEntry> =
+                data.audit.values().flatten().filter(|entry| query.filter.matches(entry)).collect();
+            entries.sort_by_key(|entry| std::cmp::Reverse(entry.id));
+            let after = entries.into_iter().filter(|entry| query.after.is_none_or(|after| entry.id < after));
+            Page::from_lookahead(after.take(query.limit + 1).cloned().collect(), query.limit)
+        });
+        Ok(page.unwrap_or_else(empty_page))
+    }
+}
+
+#[async_trait]
 impl DirectoryStore for MemoryStore {
     async fn insert_employee(&self, employee: &Employee, audit: &AuditEntry) -> Result<(), StoreError> {
         self.commit(&[audit], StoreError::AlreadyExists, |state| {
@@ -570,18 +587,38 @@ impl JobStore for MemoryStore {
         Ok(())
     }
 
-    async fn record_job(&self, record: &JobRecord) -> Result<(), StoreError> {
+    async fn record_job(&self, run: &JobRun) -> Result<(), StoreError> {
         let mut state = self.lock();
-        state.jobs.push(record.clone());
+        state.jobs.push(run.record.clone());
+        for (tenant, record) in run.tenant_records() {
+            state.tenant_mut(tenant).job_runs.push(record);
+        }
         if let Some(path) = &self.data_path {
             save(path, &state)?;
         }
         Ok(())
     }
 
-    async fn job_history(&self, job: JobName, limit: usize) -> Result<Vec<JobRecord>, StoreError> {
+    async fn list_job_runs(
+        &self,
+        of: &RunsOf,
+        job: Option<JobName>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Page<JobRecord>, StoreError> {
         let state = self.lock();
-        Ok(state.jobs.iter().rev().filter(|record| record.job == job).take(limit).cloned().collect())
+        let runs = match of {
+            RunsOf::Platform => &state.jobs,
+            RunsOf::Tenant(tenant) => match state.tenants.get(tenant) {
+                Some(data) => &data.job_runs,
+                None => return Ok(empty_page()),
+            },
+        };
+        let newest_first = runs
+            .iter()
+            .rev()
+            .filter(|record| job.is_none_or(|job| record.job == job) && after.is_none_or(|after| record.id < after));
+        Ok(Page::from_lookahead(newest_first.take(limit + 1).cloned().collect(), limit))
     }
 }
 

@@ -6,9 +6,10 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use uuid::Uuid;
 
+use crate::domain::audit::{AuditEntry, TargetType};
 use crate::domain::directory::{Asset, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::hris::DeliveryId;
-use crate::domain::jobs::Claim;
+use crate::domain::jobs::{Claim, JobName, JobRecord};
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{Workflow, WorkflowStatus};
@@ -142,13 +143,28 @@ pub fn tenant_zones_key() -> Item {
 
 pub const ZONES: &str = "zones";
 
-/// A job's run history.
-pub fn job_pk(job: &str) -> String {
-    format!("{SYSTEM}#JOB#{job}")
+/// The job-run lists, newest first: whole runs (no tenant) or one tenant's parts of them, of
+/// every job or of one.
+pub fn job_runs(tenant: Option<&TenantId>, job: Option<JobName>) -> Partition {
+    let owner = tenant.map_or_else(|| SYSTEM.to_owned(), tenant_pk);
+    match job {
+        None => Partition::new(Index::Tenant, format!("{owner}#JOB_RUNS")),
+        Some(job) => Partition::new(Index::Status, format!("{owner}#JOB_RUNS#{}", job.as_str())),
+    }
 }
 
-pub fn job_sk(started_at: &str, id: Uuid) -> String {
-    format!("RUN#{started_at}#{id}")
+/// Adds the keys of a run's record (no tenant: the whole run, in its job's history) or of a
+/// tenant's part of it (a partition of its own), in both of its job-run lists.
+pub fn add_job_run_keys(tenant: Option<&TenantId>, record: &JobRecord, item: &mut Item) {
+    let key = match tenant {
+        None => key(
+            format!("{SYSTEM}#JOB#{}", record.job.as_str()),
+            &format!("RUN#{}#{}", record.started_at.to_rfc3339(), record.id),
+        ),
+        Some(tenant) => key(format!("TENANT#{tenant}#JOB_RUN#{}", record.id), "RUN"),
+    };
+    let lists = [job_runs(tenant, None), job_runs(tenant, Some(record.job))];
+    add_keys(item, key, record.id, lists);
 }
 
 /// The running totals of one scope, kept in `STATS_SHARDS` items so that concurrent changes of
@@ -460,10 +476,49 @@ pub fn add_tenant_keys(tenant: &Tenant, item: &mut Item) {
     }
 }
 
-/// Adds the audit entry's keys: it lives in the partition of `target_pk`.
-pub fn add_audit_keys(target_pk: String, audit_id: Uuid, item: &mut Item) {
-    item.insert(PK.to_owned(), AttributeValue::S(target_pk));
-    item.insert(SK.to_owned(), AttributeValue::S(audit_sk(audit_id)));
+/// The audit lists: the whole tenant, one target type, one target, one actor, one actor's
+/// entries about one target type. Each filter combination of `GET /api/v1/audit` reads one of
+/// them (an actor's entries about one target: the target's list, filtered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditList {
+    Tenant,
+    TargetType(TargetType),
+    Target(String),
+    Actor(String),
+    ActorAndType(String, TargetType),
+}
+
+impl AuditList {
+    pub fn partition(&self, tenant: &TenantId) -> Partition {
+        match self {
+            Self::Tenant => Partition::new(Index::Tenant, format!("TENANT#{tenant}#AUDIT")),
+            Self::TargetType(kind) => {
+                Partition::new(Index::Status, format!("TENANT#{tenant}#AUDIT_TYPE#{}", kind.as_str()))
+            }
+            Self::Target(id) => Partition::new(Index::Employee, format!("TENANT#{tenant}#AUDIT_TARGET#{id}")),
+            Self::Actor(actor) => Partition::new(Index::Assignee, format!("TENANT#{tenant}#AUDIT_ACTOR#{actor}")),
+            Self::ActorAndType(actor, kind) => {
+                Partition::new(Index::Team, format!("TENANT#{tenant}#AUDIT_ACTOR_TYPE#{}#{actor}", kind.as_str()))
+            }
+        }
+    }
+
+    fn of(entry: &AuditEntry) -> [AuditList; 5] {
+        [
+            Self::Tenant,
+            Self::TargetType(entry.target_type),
+            Self::Target(entry.target_id.clone()),
+            Self::Actor(entry.actor.clone()),
+            Self::ActorAndType(entry.actor.clone(), entry.target_type),
+        ]
+    }
+}
+
+/// Adds the audit entry's keys: it lives in the partition of `target_pk`, and is in every audit
+/// list of its tenant that it belongs to, sorted by its id (which carries its time).
+pub fn add_audit_keys(target_pk: String, entry: &AuditEntry, item: &mut Item) {
+    let lists = AuditList::of(entry).into_iter().map(|list| list.partition(&entry.tenant_id));
+    add_keys(item, key(target_pk, &audit_sk(entry.id)), entry.id, lists);
 }
 
 #[cfg(test)]

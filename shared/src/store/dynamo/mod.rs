@@ -13,7 +13,9 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -21,16 +23,16 @@ use uuid::Uuid;
 use crate::domain::audit::AuditEntry;
 use crate::domain::directory::{Asset, Employee};
 use crate::domain::hris::DeliveryId;
-use crate::domain::jobs::{Claim, JobName, JobRecord};
+use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, Delta, StatsScope, Totals};
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
 use crate::ports::{
-    AssetChange, AssetFilter, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim, DirectoryQuery, DirectoryStore,
-    EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore, StoreError, TenantStore,
-    WorkflowPage, WorkflowQuery, WorkflowStore,
+    AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
+    DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore,
+    StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 use chrono::NaiveDate;
@@ -97,7 +99,7 @@ impl<'a> Transaction<'a> {
 
     fn audit(&mut self, target_pk: String, audit: &AuditEntry) -> Result<(), StoreError> {
         let mut item = to_item(audit)?;
-        keys::add_audit_keys(target_pk, audit.id, &mut item);
+        keys::add_audit_keys(target_pk, audit, &mut item);
         self.put(item, Guard::New, StoreError::Conflict)
     }
 
@@ -544,6 +546,13 @@ impl WorkflowStore for DynamoStore {
 }
 
 #[async_trait]
+impl AuditStore for DynamoStore {
+    async fn list_audit(&self, tenant: &TenantId, query: &AuditQuery) -> Result<Page<AuditEntry>, StoreError> {
+        query::list_audit(&self.client, &self.table, tenant, query).await
+    }
+}
+
+#[async_trait]
 impl DirectoryStore for DynamoStore {
     async fn insert_employee(&self, employee: &Employee, audit: &AuditEntry) -> Result<(), StoreError> {
         self.write_employee(employee, None, audit).await
@@ -618,7 +627,40 @@ impl DirectoryStore for DynamoStore {
     }
 }
 
+/// How often a batch write is sent again with the items DynamoDB left unprocessed.
+const BATCH_RETRIES: u32 = 5;
+
 impl DynamoStore {
+    /// Puts many independent items, 25 to a `BatchWriteItem`, sending again what DynamoDB leaves
+    /// unprocessed (throttling) a few times with a growing pause.
+    async fn put_all(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        for chunk in items.chunks(25) {
+            let mut requests: Vec<WriteRequest> = Vec::with_capacity(chunk.len());
+            for item in chunk {
+                let put = PutRequest::builder().set_item(Some(item.clone())).build().map_err(built)?;
+                requests.push(WriteRequest::builder().put_request(put).build());
+            }
+            for attempt in 0..=BATCH_RETRIES {
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, requests)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                requests = output.unprocessed_items.and_then(|mut left| left.remove(&self.table)).unwrap_or_default();
+                if requests.is_empty() {
+                    break;
+                }
+                if attempt == BATCH_RETRIES {
+                    return Err(StoreError::Busy(format!("{} items left unprocessed", requests.len())));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+            }
+        }
+        Ok(())
+    }
+
     /// Every item of one index partition, following pages.
     async fn partition_items<T: DeserializeOwned>(&self, partition: Partition) -> Result<Vec<T>, StoreError> {
         let query = self
@@ -717,33 +759,31 @@ impl JobStore for DynamoStore {
             .map_err(unavailable)
     }
 
-    async fn record_job(&self, record: &JobRecord) -> Result<(), StoreError> {
-        let mut item = to_item(record)?;
-        item.insert(keys::PK.to_owned(), AttributeValue::S(keys::job_pk(record.job.as_str())));
-        item.insert(keys::SK.to_owned(), AttributeValue::S(keys::job_sk(&record.started_at.to_rfc3339(), record.id)));
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(unavailable)
+    async fn record_job(&self, run: &JobRun) -> Result<(), StoreError> {
+        let mut item = to_item(&run.record)?;
+        keys::add_job_run_keys(None, &run.record, &mut item);
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+        let mut parts = Vec::with_capacity(run.tenants.len());
+        for (tenant, record) in run.tenant_records() {
+            let mut item = to_item(&record)?;
+            keys::add_job_run_keys(Some(tenant), &record, &mut item);
+            parts.push(item);
+        }
+        self.put_all(parts).await
     }
 
-    async fn job_history(&self, job: JobName, limit: usize) -> Result<Vec<JobRecord>, StoreError> {
-        let output = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", AttributeValue::S(keys::job_pk(job.as_str())))
-            .scan_index_forward(false)
-            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        output.items.unwrap_or_default().into_iter().map(from_item).collect()
+    async fn list_job_runs(
+        &self,
+        of: &RunsOf,
+        job: Option<JobName>,
+        after: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Page<JobRecord>, StoreError> {
+        let tenant = match of {
+            RunsOf::Platform => None,
+            RunsOf::Tenant(tenant) => Some(tenant),
+        };
+        query::list_job_runs(&self.client, &self.table, keys::job_runs(tenant, job), after, limit).await
     }
 }
 

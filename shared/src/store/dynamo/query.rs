@@ -9,15 +9,17 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use crate::domain::audit::{AuditEntry, first_id_at};
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, Employee};
+use crate::domain::jobs::JobRecord;
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::{Workflow, WorkflowStatus};
 use crate::ports::{
-    AssetFilter, DirectoryQuery, EmployeeFilter, Listed, Page, StoreError, WorkflowFilter, WorkflowQuery,
+    AssetFilter, AuditQuery, DirectoryQuery, EmployeeFilter, Listed, Page, StoreError, WorkflowFilter, WorkflowQuery,
 };
 
-use super::keys::{AssetList, EmployeeList, GSI_SK, Partition, WorkflowList};
+use super::keys::{AssetList, AuditList, EmployeeList, GSI_SK, Partition, WorkflowList};
 use super::{Item, from_item, unavailable};
 
 /// Upper bound of items DynamoDB evaluates per round when a filter drops most of them.
@@ -56,7 +58,7 @@ pub(super) async fn list_workflows(
         condition.absent("archived_at");
     }
     let partitions = workflow_lists(&query.scope, filter).iter().map(|list| list.partition(tenant)).collect();
-    newest(client, table, partitions, &condition, query.after, query.limit).await
+    newest(client, table, partitions, &condition, IdRange::below(query.after), query.limit).await
 }
 
 /// The lists whose union is the caller's scope, narrowed by the most selective filter when the
@@ -102,7 +104,7 @@ pub(super) async fn list_employees(
         (None, Some(status)) => EmployeeList::Status(status),
         (None, None) => EmployeeList::Tenant,
     };
-    newest(client, table, vec![list.partition(tenant)], &condition, query.after, query.limit).await
+    newest(client, table, vec![list.partition(tenant)], &condition, IdRange::below(query.after), query.limit).await
 }
 
 pub(super) async fn list_assets(
@@ -121,7 +123,49 @@ pub(super) async fn list_assets(
         (None, Some(status)) => AssetList::Status(status),
         (None, None) => AssetList::Tenant,
     };
-    newest(client, table, vec![list.partition(tenant)], &condition, query.after, query.limit).await
+    newest(client, table, vec![list.partition(tenant)], &condition, IdRange::below(query.after), query.limit).await
+}
+
+/// The audit list: the filters with an index of their own pick the partition, `since` and
+/// `until` bound its ids (audit ids carry their time); only an actor's entries about one
+/// target are the target's entries, filtered.
+pub(super) async fn list_audit(
+    client: &Client,
+    table: &str,
+    tenant: &TenantId,
+    query: &AuditQuery,
+) -> Result<Page<AuditEntry>, StoreError> {
+    let filter = &query.filter;
+    let mut condition = FilterExpression::default();
+    let list = match (&filter.target_id, &filter.actor, filter.target_type) {
+        (Some(id), actor, target_type) => {
+            condition.equals("actor", actor.clone());
+            condition.equals("target_type", target_type.map(|kind| kind.as_str().to_owned()));
+            AuditList::Target(id.clone())
+        }
+        (None, Some(actor), Some(kind)) => AuditList::ActorAndType(actor.clone(), kind),
+        (None, Some(actor), None) => AuditList::Actor(actor.clone()),
+        (None, None, Some(kind)) => AuditList::TargetType(kind),
+        (None, None, None) => AuditList::Tenant,
+    };
+    let until = filter.until.map(first_id_at);
+    let below = match (query.after, until) {
+        (Some(after), Some(until)) => Some(after.min(until)),
+        (after, until) => after.or(until),
+    };
+    let range = IdRange { below, from: filter.since.map(first_id_at) };
+    newest(client, table, vec![list.partition(tenant)], &condition, range, query.limit).await
+}
+
+/// A page of one job-run list.
+pub(super) async fn list_job_runs(
+    client: &Client,
+    table: &str,
+    partition: Partition,
+    after: Option<Uuid>,
+    limit: usize,
+) -> Result<Page<JobRecord>, StoreError> {
+    newest(client, table, vec![partition], &FilterExpression::default(), IdRange::below(after), limit).await
 }
 
 /// The ids of the items in one partition (for fan-out updates such as summary refreshes).
@@ -153,19 +197,38 @@ pub(super) async fn all_pages(query: QueryFluentBuilder) -> Result<Vec<Item>, St
     }
 }
 
-/// Up to `limit` items of the union of `partitions`, newest first, older than `after`.
+/// The ids a list page may hold: below one (the previous page's last, or an end of a time
+/// range), at or above another.
+#[derive(Debug, Clone, Copy, Default)]
+struct IdRange {
+    below: Option<Uuid>,
+    from: Option<Uuid>,
+}
+
+impl IdRange {
+    fn below(after: Option<Uuid>) -> Self {
+        Self { below: after, from: None }
+    }
+}
+
+/// Up to `limit` items of the union of `partitions`, newest first, within `range`.
 async fn newest<T: Listed + DeserializeOwned>(
     client: &Client,
     table: &str,
     partitions: Vec<Partition>,
     condition: &FilterExpression,
-    after: Option<Uuid>,
+    range: IdRange,
     limit: usize,
 ) -> Result<Page<T>, StoreError> {
+    if let (Some(below), Some(from)) = (range.below, range.from)
+        && below <= from
+    {
+        return Ok(Page::from_lookahead(Vec::new(), limit));
+    }
     let mut matches: Vec<T> = Vec::new();
     for partition in partitions {
-        let query = PartitionQuery { client, table, partition, condition };
-        matches.extend(query.newest::<T>(after, limit + 1).await?);
+        let query = PartitionQuery { client, table, partition, condition, from: range.from };
+        matches.extend(query.newest::<T>(range.below, limit + 1).await?);
     }
     // Partitions may overlap (a team's workflow assigned to its manager): keep each id once.
     matches.sort_by_key(|item| std::cmp::Reverse(item.id()));
@@ -239,10 +302,13 @@ struct PartitionQuery<'a> {
     table: &'a str,
     partition: Partition,
     condition: &'a FilterExpression,
+    /// The lowest id wanted.
+    from: Option<Uuid>,
 }
 
 impl PartitionQuery<'_> {
-    /// Up to `wanted` matching items, newest first, all older than `after`.
+    /// Up to `wanted` matching items, newest first, all older than `after` (and not below
+    /// `from`).
     async fn newest<T: DeserializeOwned>(&self, after: Option<Uuid>, wanted: usize) -> Result<Vec<T>, StoreError> {
         let index = self.partition.index;
         let mut found = Vec::new();
@@ -264,11 +330,34 @@ impl PartitionQuery<'_> {
                 .limit(round)
                 .expression_attribute_names("#pk", index.attribute())
                 .expression_attribute_values(":pk", AttributeValue::S(self.partition.key.clone()));
-            if let Some(older_than) = &older_than {
-                key_condition.push_str(" AND #sk < :older_than");
-                request = request
-                    .expression_attribute_names("#sk", GSI_SK)
-                    .expression_attribute_values(":older_than", AttributeValue::S(older_than.clone()));
+            // DynamoDB has no "from ≤ sk < below": BETWEEN takes the id just below `below`.
+            let just_below =
+                |position: &String| position.parse::<Uuid>().map(|id| Uuid::from_u128(id.as_u128().saturating_sub(1)));
+            match (&older_than, self.from) {
+                (Some(older_than), Some(from)) => {
+                    let Ok(upper) = just_below(older_than) else { return Ok(found) };
+                    if upper < from {
+                        return Ok(found);
+                    }
+                    key_condition.push_str(" AND #sk BETWEEN :from AND :upper");
+                    request = request
+                        .expression_attribute_names("#sk", GSI_SK)
+                        .expression_attribute_values(":from", AttributeValue::S(from.to_string()))
+                        .expression_attribute_values(":upper", AttributeValue::S(upper.to_string()));
+                }
+                (Some(older_than), None) => {
+                    key_condition.push_str(" AND #sk < :older_than");
+                    request = request
+                        .expression_attribute_names("#sk", GSI_SK)
+                        .expression_attribute_values(":older_than", AttributeValue::S(older_than.clone()));
+                }
+                (None, Some(from)) => {
+                    key_condition.push_str(" AND #sk >= :from");
+                    request = request
+                        .expression_attribute_names("#sk", GSI_SK)
+                        .expression_attribute_values(":from", AttributeValue::S(from.to_string()));
+                }
+                (None, None) => {}
             }
             if !self.condition.clauses.is_empty() {
                 request = request.filter_expression(self.condition.clauses.join(" AND "));
