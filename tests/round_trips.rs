@@ -72,7 +72,7 @@ async fn each_api_operation_makes_the_designed_dynamodb_requests() {
 
     let mut id = String::new();
     let mut report = Vec::new();
-    let operations: [(&str, Method, &str, Option<Value>); 11] = [
+    let operations: [(&str, Method, &str, Option<Value>); 12] = [
         (
             "create from template",
             Method::POST,
@@ -84,6 +84,7 @@ async fn each_api_operation_makes_the_designed_dynamodb_requests() {
         ("list page, filtered", Method::GET, "/api/v1/workflows?status=pending&priority=urgent&limit=5", None),
         ("patch", Method::PATCH, "/api/v1/workflows/{id}", Some(json!({"title": "Replace Ana's broken laptop"}))),
         ("start", Method::POST, "/api/v1/workflows/{id}/start", None),
+        ("tasks page", Method::GET, "/api/v1/tasks?assigned_to=it@acme.example", None),
         ("advance", Method::POST, "/api/v1/workflows/{id}/advance", Some(json!({"expected_step": 0}))),
         ("history", Method::GET, "/api/v1/workflows/{id}/history", None),
         ("cancel", Method::POST, "/api/v1/workflows/{id}/cancel", Some(json!({"reason": "Found a spare"}))),
@@ -111,6 +112,8 @@ async fn each_api_operation_makes_the_designed_dynamodb_requests() {
         counts(&[("Query", 1)]),
         counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
         counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+        // The task index, one Query.
+        counts(&[("Query", 1)]),
         counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
         counts(&[("Query", 1)]),
         counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),

@@ -8,22 +8,23 @@ use uuid::Uuid;
 use crate::domain::validation::TenantId;
 use crate::ports::Page;
 
+use super::cursor::Position;
 use super::response::{ListData, page};
 use super::{AppError, AppState};
 
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
 
-/// A checked page request of one list.
-pub struct PageRequest {
-    pub after: Option<Uuid>,
+/// A checked page request of one list, continuing after a position of type `P`.
+pub struct PageRequest<P = Uuid> {
+    pub after: Option<P>,
     pub limit: usize,
     tenant: TenantId,
     /// What the cursor is bound to: the list and its filters.
     context: String,
 }
 
-impl PageRequest {
+impl<P: Position> PageRequest<P> {
     /// 400 for a limit out of range, or a cursor made for another tenant or other filters.
     pub fn new(
         state: &AppState,
@@ -48,6 +49,21 @@ impl PageRequest {
         Ok(Self { after, limit, tenant: tenant.clone(), context })
     }
 
+    /// The items as `{data, meta}`, each shown through `view`, with a cursor to continue after
+    /// `next_after` when more follow.
+    pub fn respond_items<T, V: Serialize>(
+        &self,
+        state: &AppState,
+        items: Vec<T>,
+        next_after: Option<P>,
+        view: impl Fn(T) -> V,
+    ) -> Json<ListData<V>> {
+        let next_cursor = next_after.map(|last| state.cursors.issue(&self.tenant, &self.context, last));
+        page(items.into_iter().map(view).collect(), next_cursor, self.limit)
+    }
+}
+
+impl PageRequest<Uuid> {
     /// The page as `{data, meta}`, each item shown through `view`.
     pub fn respond<T, V: Serialize>(
         &self,
@@ -55,7 +71,6 @@ impl PageRequest {
         found: Page<T>,
         view: impl Fn(T) -> V,
     ) -> Json<ListData<V>> {
-        let next_cursor = found.next_after.map(|last| state.cursors.issue(&self.tenant, &self.context, last));
-        page(found.items.into_iter().map(view).collect(), next_cursor, self.limit)
+        self.respond_items(state, found.items, found.next_after, view)
     }
 }
