@@ -553,3 +553,31 @@ pub async fn tasks_list_a_persons_active_steps_soonest_due_first(backend: Backen
     let not_yet = get(&app, &user(it_email), "/api/v1/tasks?overdue=true").await;
     assert_eq!(titles(&not_yet), Vec::<String>::new(), "an hour and 59 minutes is within twice the estimate");
 }
+
+pub async fn audit_entries_hold_only_what_changed(backend: Backend) {
+    let app = app(backend).await;
+    let created = post(
+        &app,
+        &admin("acme"),
+        &format!("{WORKFLOWS}/from-template"),
+        Some(json!({"template_key": "new_employee"})),
+    )
+    .await;
+    let id = created.data()["id"].as_str().unwrap().to_owned();
+    post(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/start"), None).await;
+    post(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/advance"), None).await;
+    post(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/steps/2/notes"), Some(json!({"text": "Laptop reserved"})))
+        .await;
+    let history = get(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/history")).await;
+    let entries = history.data().as_array().unwrap();
+    let advance = &entries[2];
+    assert_eq!(advance["action"], "workflow.step_advanced");
+    let steps = advance["changes"]["steps"].as_object().unwrap();
+    assert_eq!(steps.keys().collect::<Vec<_>>(), ["1", "2"], "only the steps the advance touched");
+    assert_eq!(steps["1"]["completed"], json!({"from": false, "to": true}));
+    assert!(steps["1"].get("instructions").is_none(), "unchanged texts are not copied");
+    let size = advance.to_string().len();
+    assert!(size < 1024, "an advance's audit entry is under 1 KB, not {size} bytes");
+    let note = &entries[3]["changes"]["steps"]["2"]["notes"]["0"];
+    assert_eq!((note["from"].clone(), note["to"]["text"].clone()), (Value::Null, json!("Laptop reserved")));
+}
