@@ -17,6 +17,8 @@ FUNCTION_OF_TAG = {
     "workflows": "WorkflowsFunction",
     "directory": "DirectoryFunction",
     "tenants": "TenantsFunction",
+    "audit": "TenantsFunction",
+    "jobs": "TenantsFunction",
     "webhooks": "WebhooksFunction",
 }
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]

@@ -11,4 +11,6 @@ assetronics_tests::for_each_store!(step_cases:
     a_step_assignee_sees_the_workflow_only_while_their_step_is_active,
     two_approvals_of_one_step_have_one_winner,
     skip_racing_advance_has_one_winner,
+    tasks_list_a_persons_active_steps_soonest_due_first,
+    audit_entries_hold_only_what_changed,
 );

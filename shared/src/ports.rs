@@ -15,7 +15,9 @@ use crate::domain::messages::OutgoingEmail;
 use crate::domain::stats::{StatsScope, Totals};
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::{Email, Team, TenantId};
-use crate::domain::workflow::{AssetSummary, EmployeeSummary, Priority, Workflow, WorkflowStatus, WorkflowType};
+use crate::domain::workflow::{
+    AssetSummary, EmployeeSummary, Priority, TaskPosition, Workflow, WorkflowStatus, WorkflowType,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -136,6 +138,46 @@ impl<T: Listed> Page<T> {
 }
 
 pub type WorkflowPage = Page<Workflow>;
+
+/// One page of a person's task list (`GET /api/v1/tasks`): the workflows whose active step is
+/// assigned to `assignee`, by the step's due date (none last), then the workflow's creation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskQuery {
+    pub assignee: Email,
+    /// Only steps overdue as §7 defines it, at `today` and `now`.
+    pub overdue: bool,
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+    /// The position of the last task of the previous page.
+    pub after: Option<TaskPosition>,
+    pub limit: usize,
+}
+
+impl TaskQuery {
+    /// The reference semantics; the DynamoDB store reads the same from its task index.
+    pub fn matches(&self, workflow: &Workflow) -> bool {
+        let Some((assignee, position)) = workflow.task() else { return false };
+        let overdue = || workflow.active_step().is_some_and(|step| step.is_overdue(self.today, self.now));
+        *assignee == self.assignee && self.after.is_none_or(|after| position > after) && (!self.overdue || overdue())
+    }
+}
+
+/// A page of tasks in list order, and the position to continue after when more follow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskPage {
+    pub items: Vec<Workflow>,
+    pub next_after: Option<TaskPosition>,
+}
+
+impl TaskPage {
+    /// A page from up to `limit + 1` matches in list order.
+    pub fn from_lookahead(mut matches: Vec<Workflow>, limit: usize) -> TaskPage {
+        let has_more = matches.len() > limit;
+        matches.truncate(limit);
+        let next_after = if has_more { matches.last().and_then(|last| last.task()).map(|(_, at)| at) } else { None };
+        TaskPage { items: matches, next_after }
+    }
+}
 
 /// Employee list filters; every set field must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -264,6 +306,8 @@ pub trait WorkflowStore: Send + Sync {
         assets: &[AssetChange<'_>],
     ) -> Result<(), StoreError>;
     async fn list_workflows(&self, tenant: &TenantId, query: &WorkflowQuery) -> Result<WorkflowPage, StoreError>;
+    /// A page of one person's task list (one Query on the task index).
+    async fn list_tasks(&self, tenant: &TenantId, query: &TaskQuery) -> Result<TaskPage, StoreError>;
     /// The workflow with its audit entries, oldest first (one read: they share a partition).
     async fn workflow_history(
         &self,

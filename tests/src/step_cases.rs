@@ -460,3 +460,124 @@ pub async fn skip_racing_advance_has_one_winner(backend: Backend) {
     let workflow = get(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}")).await;
     assert_eq!((workflow.data()["current_step"].clone(), workflow.data()["version"].clone()), (json!(1), json!(3)));
 }
+
+/// A started custom workflow whose first step goes to IT, due `offset` days after today, with an
+/// estimate of `hours`.
+async fn it_task(app: &TestApp, title: &str, offset: Option<u32>, hours: f64, start: bool) -> String {
+    let mut step = json!({"name": "Do it", "assignee": "it", "estimated_hours": hours});
+    if let Some(offset) = offset {
+        step["due_offset_days"] = json!(offset);
+    }
+    let body = json!({"title": title, "workflow_type": "maintenance", "steps": [step, {"name": "Check", "assignee": "sam@acme.example"}]});
+    let created = post(app, &admin("acme"), WORKFLOWS, Some(body)).await;
+    assert_status(&created, StatusCode::CREATED, title);
+    let id = created.data()["id"].as_str().unwrap().to_owned();
+    if start {
+        assert_status(
+            &post(app, &admin("acme"), &format!("{WORKFLOWS}/{id}/start"), None).await,
+            StatusCode::OK,
+            title,
+        );
+    }
+    id
+}
+
+fn titles(response: &TestResponse) -> Vec<String> {
+    (response.data().as_array().unwrap().iter())
+        .map(|task| task["workflow"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+pub async fn tasks_list_a_persons_active_steps_soonest_due_first(backend: Backend) {
+    let clock = crate::ManualClock::at("2026-11-25T09:00:00Z");
+    let app = TestApp::with_clock(backend, clock.clone()).await;
+    app.add_tenant("acme").await;
+    it_task(&app, "due in 3 days", Some(3), 100.0, true).await;
+    it_task(&app, "no due date", None, 1.0, true).await;
+    let first_of_tomorrow = it_task(&app, "due tomorrow, older", Some(1), 100.0, true).await;
+    it_task(&app, "due tomorrow, newer", Some(1), 100.0, true).await;
+    it_task(&app, "not started", Some(0), 100.0, false).await;
+    let it_email = "it@acme.example";
+    let expected = ["due tomorrow, older", "due tomorrow, newer", "due in 3 days", "no due date"];
+
+    let all = get(&app, &admin("acme"), &format!("/api/v1/tasks?assigned_to={it_email}")).await;
+    assert_status(&all, StatusCode::OK, "an admin asks for IT's tasks");
+    assert_eq!(titles(&all), expected);
+    let first = &all.data()[0];
+    assert_eq!(first["step"]["order"], 1);
+    assert_eq!(first["step"]["assigned_to"], it_email);
+    assert_eq!(first["step"]["due_date"], "2026-11-26");
+    assert!(first["workflow"].get("steps").is_none(), "the workflow in its list form");
+    let own = get(&app, &user(it_email), "/api/v1/tasks").await;
+    assert_eq!(titles(&own), expected, "the caller's own tasks by default");
+
+    // Pages of one walk the list once, in order; a cursor works only for its own list.
+    let mut walked = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(cursor) => format!("/api/v1/tasks?limit=1&cursor={cursor}"),
+            None => "/api/v1/tasks?limit=1".to_owned(),
+        };
+        let page = get(&app, &user(it_email), &path).await;
+        assert_status(&page, StatusCode::OK, &path);
+        walked.extend(titles(&page));
+        match page.body["meta"]["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+        let other_list =
+            get(&app, &user(it_email), &format!("/api/v1/tasks?overdue=true&cursor={}", cursor.as_deref().unwrap()))
+                .await;
+        assert_status(&other_list, StatusCode::BAD_REQUEST, "a cursor of another list");
+    }
+    assert_eq!(walked, expected);
+
+    for (who, caller) in [("user", user(it_email)), ("manager", manager("sam@acme.example", "design"))] {
+        let refused = get(&app, &caller, "/api/v1/tasks?assigned_to=ana@acme.example").await;
+        assert_status(&refused, StatusCode::FORBIDDEN, who);
+    }
+    assert_eq!(get(&app, &user("ana@acme.example"), "/api/v1/tasks").await.data(), &json!([]), "nothing of ana's");
+
+    // Advancing moves the task to the next step's assignee.
+    post(&app, &admin("acme"), &format!("{WORKFLOWS}/{first_of_tomorrow}/advance"), None).await;
+    assert_eq!(titles(&get(&app, &user(it_email), "/api/v1/tasks").await).len(), 3);
+    assert_eq!(titles(&get(&app, &user("sam@acme.example"), "/api/v1/tasks").await), ["due tomorrow, older"]);
+
+    // Two days later: the steps due tomorrow are overdue, and so is the step without a due date
+    // that has run longer than twice its estimate of an hour.
+    clock.set("2026-11-27T09:00:00Z");
+    let overdue = get(&app, &user(it_email), "/api/v1/tasks?overdue=true").await;
+    assert_eq!(titles(&overdue), ["due tomorrow, newer", "no due date"]);
+    clock.set("2026-11-25T10:59:00Z");
+    let not_yet = get(&app, &user(it_email), "/api/v1/tasks?overdue=true").await;
+    assert_eq!(titles(&not_yet), Vec::<String>::new(), "an hour and 59 minutes is within twice the estimate");
+}
+
+pub async fn audit_entries_hold_only_what_changed(backend: Backend) {
+    let app = app(backend).await;
+    let created = post(
+        &app,
+        &admin("acme"),
+        &format!("{WORKFLOWS}/from-template"),
+        Some(json!({"template_key": "new_employee"})),
+    )
+    .await;
+    let id = created.data()["id"].as_str().unwrap().to_owned();
+    post(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/start"), None).await;
+    post(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/advance"), None).await;
+    post(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/steps/2/notes"), Some(json!({"text": "Laptop reserved"})))
+        .await;
+    let history = get(&app, &admin("acme"), &format!("{WORKFLOWS}/{id}/history")).await;
+    let entries = history.data().as_array().unwrap();
+    let advance = &entries[2];
+    assert_eq!(advance["action"], "workflow.step_advanced");
+    let steps = advance["changes"]["steps"].as_object().unwrap();
+    assert_eq!(steps.keys().collect::<Vec<_>>(), ["1", "2"], "only the steps the advance touched");
+    assert_eq!(steps["1"]["completed"], json!({"from": false, "to": true}));
+    assert!(steps["1"].get("instructions").is_none(), "unchanged texts are not copied");
+    let size = advance.to_string().len();
+    assert!(size < 1024, "an advance's audit entry is under 1 KB, not {size} bytes");
+    let note = &entries[3]["changes"]["steps"]["2"]["notes"]["0"];
+    assert_eq!((note["from"].clone(), note["to"]["text"].clone()), (Value::Null, json!("Laptop reserved")));
+}

@@ -40,6 +40,7 @@ fn every_contract_route_is_documented() {
         ("/api/v1/workflows/{id}/skip", "post"),
         ("/api/v1/workflows/{id}/steps/{order}/notes", "post"),
         ("/api/v1/workflows/{id}/history", "get"),
+        ("/api/v1/tasks", "get"),
         ("/api/v1/tenant/settings", "get"),
         ("/api/v1/tenant/settings", "patch"),
         ("/api/v1/employees", "get"),

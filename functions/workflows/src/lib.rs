@@ -14,6 +14,7 @@ mod change;
 mod creation;
 mod reads;
 mod steps;
+mod tasks;
 mod transitions;
 
 pub fn routes() -> Router<AppState> {
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/workflows/{id}/skip", post(steps::skip))
         .route("/api/v1/workflows/{id}/steps/{order}/notes", post(steps::add_note))
         .route("/api/v1/workflows/{id}/history", get(reads::history))
+        .route("/api/v1/tasks", get(tasks::list_tasks))
 }
 
 #[derive(OpenApi)]
@@ -39,13 +41,13 @@ pub fn routes() -> Router<AppState> {
         reads::list_workflows, reads::stats, creation::create_custom, creation::create_from_template,
         reads::get_workflow, transitions::update_workflow, transitions::start, transitions::advance,
         transitions::complete, transitions::cancel, steps::approve, steps::reject, steps::skip, steps::add_note,
-        reads::history
+        reads::history, tasks::list_tasks
     ),
     components(schemas(
         reads::Stats, Workflow, Step, StepNote, creation::NewWorkflowRequest, creation::StepRequest,
         transitions::PatchRequest, transitions::StepAssignmentRequest, transitions::AdvanceRequest,
         transitions::CancelRequest, transitions::EmptyRequest, steps::ApproveRequest, steps::RejectRequest,
-        steps::SkipRequest, steps::NoteRequest, AuditEntry, shared::http::error::Problem
+        steps::SkipRequest, steps::NoteRequest, tasks::Task, AuditEntry, shared::http::error::Problem
     )),
     tags((name = "workflows", description = "Workflows and their steps"))
 )]

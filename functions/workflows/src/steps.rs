@@ -24,7 +24,7 @@ pub(crate) struct ApproveRequest {
     #[schema(nullable = false, minimum = 0, maximum = 4294967295_u32)]
     expected_step: Option<u32>,
     /// Kept in the step's `decision`.
-    #[schema(nullable = false, max_length = 1000)]
+    #[schema(nullable = false, max_length = 1000, pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$")]
     comment: Option<String>,
 }
 

@@ -124,14 +124,70 @@ fn diff(before: Map<String, Value>, after: Map<String, Value>) -> Map<String, Va
             continue;
         }
         let old = before.get(&field).cloned().unwrap_or(Value::Null);
-        if old != new {
-            let mut change = Map::new();
-            change.insert("from".to_owned(), old);
-            change.insert("to".to_owned(), new);
-            changes.insert(field, Value::Object(change));
+        if old == new {
+            continue;
+        }
+        let change = match field.as_str() {
+            // Contract §8: steps keyed by their order, each with only its changed fields, so an
+            // advance records the two steps it touched, not two copies of the whole list.
+            STEPS => Value::Object(keyed_diff(&old, &new, |step| step.get("order").map(Value::to_string))),
+            _ => from_to(old, new),
+        };
+        changes.insert(field, change);
+    }
+    changes
+}
+
+const STEPS: &str = "steps";
+/// A step's list that only grows: its changes are the entries added, keyed by position.
+const NOTES: &str = "notes";
+
+fn from_to(from: Value, to: Value) -> Value {
+    let mut change = Map::new();
+    change.insert("from".to_owned(), from);
+    change.insert("to".to_owned(), to);
+    Value::Object(change)
+}
+
+/// The changes between two lists of objects (`null` counts as empty), matched by `key_of`:
+/// `{"<key>": {"field": {"from", "to"}}}` for each entry that changed.
+fn keyed_diff(
+    before: &Value,
+    after: &Value,
+    key_of: impl Fn(&Map<String, Value>) -> Option<String>,
+) -> Map<String, Value> {
+    let entries = |list: &Value| -> Vec<(String, Map<String, Value>)> {
+        let objects = list.as_array().into_iter().flatten().filter_map(Value::as_object);
+        objects.filter_map(|object| Some((key_of(object)?, object.clone()))).collect()
+    };
+    let old_entries = entries(before);
+    let mut changes = Map::new();
+    for (key, new) in entries(after) {
+        let old =
+            old_entries.iter().find(|(old_key, _)| *old_key == key).map(|(_, old)| old.clone()).unwrap_or_default();
+        let mut fields = Map::new();
+        for (field, value) in new {
+            let previous = old.get(&field).cloned().unwrap_or(Value::Null);
+            if previous == value {
+                continue;
+            }
+            let change =
+                if field == NOTES { Value::Object(appended(&previous, &value)) } else { from_to(previous, value) };
+            fields.insert(field, change);
+        }
+        if !fields.is_empty() {
+            changes.insert(key, Value::Object(fields));
         }
     }
     changes
+}
+
+/// The entries of `after` past the length of `before`, keyed by their position:
+/// `{"<index>": {"from": null, "to": entry}}`.
+fn appended(before: &Value, after: &Value) -> Map<String, Value> {
+    let known = before.as_array().map_or(0, Vec::len);
+    let added = after.as_array().into_iter().flatten().enumerate().skip(known);
+    added.map(|(index, entry)| (index.to_string(), from_to(Value::Null, entry.clone()))).collect()
 }
 
 #[cfg(test)]
@@ -160,5 +216,26 @@ mod tests {
         let entry = AuditEntry::new(&tenant, "u1", "workflow.started", TargetType::Workflow, "w", at)
             .with_diff(Some(&before), &after);
         assert_eq!(Value::Object(entry.changes), json!({"status": {"from": "pending", "to": "in_progress"}}));
+    }
+
+    #[test]
+    fn steps_are_keyed_by_order_with_only_their_changed_fields() {
+        let step = |order: u32, completed: bool, notes: Value| json!({"order": order, "name": format!("Step {order}"), "instructions": "long text", "completed": completed, "notes": notes});
+        let before = json!({"current_step": 0, "steps": [step(1, false, json!([])), step(2, false, json!(["a"]))]});
+        let after = json!({"current_step": 1, "steps": [step(1, true, json!([])), step(2, false, json!(["a", "b"]))]});
+        let tenant = TenantId::parse("acme").unwrap();
+        let at = "2026-11-25T09:00:00Z".parse().unwrap();
+        let entry = AuditEntry::new(&tenant, "u1", "workflow.step_advanced", TargetType::Workflow, "w", at)
+            .with_diff(Some(&before), &after);
+        assert_eq!(
+            Value::Object(entry.changes),
+            json!({
+                "current_step": {"from": 0, "to": 1},
+                "steps": {
+                    "1": {"completed": {"from": false, "to": true}},
+                    "2": {"notes": {"1": {"from": null, "to": "b"}}}
+                }
+            })
+        );
     }
 }

@@ -1,5 +1,5 @@
 //! Cursor pagination, the same for every list: `limit` 1..=100 (default 20) and an opaque
-//! cursor bound to the tenant and the list's filters.
+//! cursor bound to the tenant (or the platform) and the list's filters.
 
 use axum::Json;
 use serde::Serialize;
@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::domain::validation::TenantId;
 use crate::ports::Page;
 
+use super::cursor::Position;
 use super::response::{ListData, page};
 use super::{AppError, AppState};
 
@@ -18,16 +19,16 @@ pub const MAX_LIMIT: usize = 100;
 /// those), so no tenant's cursor opens a platform list or the other way round.
 const PLATFORM_SCOPE: &str = "_platform";
 
-/// A checked page request of one list.
-pub struct PageRequest {
-    pub after: Option<Uuid>,
+/// A checked page request of one list, continuing after a position of type `P`.
+pub struct PageRequest<P = Uuid> {
+    pub after: Option<P>,
     pub limit: usize,
     /// What the cursor is bound to: the tenant (or the platform), the list and its filters.
     scope: String,
     context: String,
 }
 
-impl PageRequest {
+impl<P: Position> PageRequest<P> {
     /// 400 for a limit out of range, or a cursor made for another tenant or other filters.
     pub fn new(
         state: &AppState,
@@ -72,6 +73,21 @@ impl PageRequest {
         Ok(Self { after, limit, scope: scope.to_owned(), context })
     }
 
+    /// The items as `{data, meta}`, each shown through `view`, with a cursor to continue after
+    /// `next_after` when more follow.
+    pub fn respond_items<T, V: Serialize>(
+        &self,
+        state: &AppState,
+        items: Vec<T>,
+        next_after: Option<P>,
+        view: impl Fn(T) -> V,
+    ) -> Json<ListData<V>> {
+        let next_cursor = next_after.map(|last| state.cursors.issue(&self.scope, &self.context, last));
+        page(items.into_iter().map(view).collect(), next_cursor, self.limit)
+    }
+}
+
+impl PageRequest<Uuid> {
     /// The page as `{data, meta}`, each item shown through `view`.
     pub fn respond<T, V: Serialize>(
         &self,
@@ -79,7 +95,6 @@ impl PageRequest {
         found: Page<T>,
         view: impl Fn(T) -> V,
     ) -> Json<ListData<V>> {
-        let next_cursor = found.next_after.map(|last| state.cursors.issue(&self.scope, &self.context, last));
-        page(found.items.into_iter().map(view).collect(), next_cursor, self.limit)
+        self.respond_items(state, found.items, found.next_after, view)
     }
 }

@@ -26,7 +26,7 @@ use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
     AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
     DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page,
-    StatsStore, StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    StatsStore, StoreError, TaskPage, TaskQuery, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -391,6 +391,15 @@ impl WorkflowStore for MemoryStore {
         Ok(self
             .read(tenant, |data| page_of(&data.workflows, query.after, query.limit, keep))
             .unwrap_or_else(empty_page))
+    }
+
+    async fn list_tasks(&self, tenant: &TenantId, query: &TaskQuery) -> Result<TaskPage, StoreError> {
+        let mut matches: Vec<Workflow> = self
+            .read(tenant, |data| data.workflows.values().filter(|workflow| query.matches(workflow)).cloned().collect())
+            .unwrap_or_default();
+        matches.sort_by_key(|workflow| workflow.task().map(|(_, position)| position));
+        matches.truncate(query.limit + 1);
+        Ok(TaskPage::from_lookahead(matches, query.limit))
     }
 
     async fn workflow_history(

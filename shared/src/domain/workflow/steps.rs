@@ -1,12 +1,12 @@
 //! The steps people work on (contract §10): who owns a step, approvals, skips and notes.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{PatchError, TransitionError, Workflow, WorkflowStatus};
+use super::{PatchError, Step, TransitionError, Workflow, WorkflowStatus};
 use crate::domain::directory::Employee;
 use crate::domain::validation::{Email, FieldErrors};
 
@@ -150,6 +150,46 @@ pub fn check_estimated_hours(hours: f64) -> Result<f64, String> {
         Ok(hours)
     } else {
         Err(format!("must be more than 0 and at most {MAX_ESTIMATED_HOURS}"))
+    }
+}
+
+/// The place of an active step in its assignee's task list (contract §10): by the step's due
+/// date, none last, then by the workflow's creation (ids are UUID v7, ordered by creation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskPosition {
+    /// The step's due date, or `NO_DUE_DATE`.
+    pub due: NaiveDate,
+    pub id: Uuid,
+}
+
+/// Where a step without a due date sorts: after every real one.
+pub const NO_DUE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(date) => date,
+    None => panic!("a valid date"),
+};
+
+impl Step {
+    /// When the step counts as stuck: active for twice its estimate (§7).
+    pub fn stuck_at(&self) -> Option<DateTime<Utc>> {
+        let started = self.started_at?;
+        let estimate = self.estimated_hours?;
+        started.checked_add_signed(chrono::Duration::seconds((estimate * 2.0 * 3600.0) as i64))
+    }
+
+    /// Whether the step, while active, is overdue (§7): its due date is before `today`, or it
+    /// has run longer than twice its estimate at `now`.
+    pub fn is_overdue(&self, today: NaiveDate, now: DateTime<Utc>) -> bool {
+        self.due_date.is_some_and(|due| due < today) || self.stuck_at().is_some_and(|stuck| stuck < now)
+    }
+}
+
+impl Workflow {
+    /// The active step as a task: its assignee and its place in their list. None when no step
+    /// is active or the active one has nobody.
+    pub fn task(&self) -> Option<(&Email, TaskPosition)> {
+        let step = self.active_step()?;
+        let assignee = step.assigned_to.as_ref()?;
+        Some((assignee, TaskPosition { due: step.due_date.unwrap_or(NO_DUE_DATE), id: self.id }))
     }
 }
 
@@ -333,8 +373,6 @@ impl Workflow {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
     use super::*;
     use crate::domain::events::WorkflowChange;
     use crate::domain::validation::TenantId;

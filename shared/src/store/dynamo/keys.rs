@@ -12,7 +12,7 @@ use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::{Claim, JobName, JobRecord};
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::{Email, Team, TenantId};
-use crate::domain::workflow::{Workflow, WorkflowStatus};
+use crate::domain::workflow::{TaskPosition, Workflow, WorkflowStatus};
 
 use super::Item;
 
@@ -46,10 +46,12 @@ pub enum Index {
     Due,
     /// Pending workflows by scheduled start (sparse).
     Start,
+    /// Active steps by their assignee, soonest due first (sparse).
+    Task,
 }
 
 impl Index {
-    pub const ALL: [Index; 8] = [
+    pub const ALL: [Index; 9] = [
         Index::Tenant,
         Index::Status,
         Index::Assignee,
@@ -58,6 +60,7 @@ impl Index {
         Index::Asset,
         Index::Due,
         Index::Start,
+        Index::Task,
     ];
 
     /// The index's sort key attribute.
@@ -65,6 +68,7 @@ impl Index {
         match self {
             Self::Due => "gsi_due_sk",
             Self::Start => "gsi_start_sk",
+            Self::Task => "gsi_task_sk",
             _ => GSI_SK,
         }
     }
@@ -79,6 +83,7 @@ impl Index {
             Self::Asset => "by_asset",
             Self::Due => "by_due",
             Self::Start => "by_start",
+            Self::Task => "by_task",
         }
     }
 
@@ -93,6 +98,7 @@ impl Index {
             Self::Asset => "gsi_asset",
             Self::Due => "gsi_due",
             Self::Start => "gsi_start",
+            Self::Task => "gsi_task",
         }
     }
 }
@@ -445,6 +451,21 @@ impl JobList {
     }
 }
 
+/// The task list of one person: the active steps assigned to them.
+pub fn task_partition(tenant: &TenantId, assignee: &Email) -> Partition {
+    Partition::new(Index::Task, format!("TENANT#{tenant}#TASKS#{assignee}"))
+}
+
+/// A task's sort key: the step's due date, then the workflow's id; both sort as text.
+pub fn task_sort_key(position: &TaskPosition) -> String {
+    format!("{}#{}", position.due, position.id)
+}
+
+/// The active step's due date, and when it counts as stuck: plain attributes for the overdue
+/// filter of the task list (a filter may not name the index's own keys).
+pub const TASK_DUE: &str = "task_due";
+pub const TASK_STUCK_AT: &str = "task_stuck_at";
+
 /// Adds the table and index keys of `workflow` to its attributes.
 pub fn add_workflow_keys(workflow: &Workflow, item: &mut Item) {
     let tenant = &workflow.tenant_id;
@@ -453,6 +474,21 @@ pub fn add_workflow_keys(workflow: &Workflow, item: &mut Item) {
     for (list, sort_key) in JobList::of(workflow) {
         list.partition(tenant).add_sorted(sort_key, item);
     }
+    if let Some((assignee, position)) = workflow.task() {
+        task_partition(tenant, assignee).add_sorted(task_sort_key(&position), item);
+        let step = workflow.active_step().expect("a task is an active step");
+        if let Some(due) = step.due_date {
+            item.insert(TASK_DUE.to_owned(), AttributeValue::S(due.to_string()));
+        }
+        if let Some(stuck_at) = step.stuck_at() {
+            item.insert(TASK_STUCK_AT.to_owned(), AttributeValue::S(timestamp(stuck_at)));
+        }
+    }
+}
+
+/// An instant as text that sorts in time order (fixed width, UTC).
+pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 pub fn add_employee_keys(employee: &Employee, item: &mut Item) {

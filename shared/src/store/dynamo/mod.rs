@@ -32,7 +32,7 @@ use crate::domain::workflow::Workflow;
 use crate::ports::{
     AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
     DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore,
-    StoreError, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    StoreError, TaskPage, TaskQuery, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 use chrono::NaiveDate;
@@ -516,6 +516,10 @@ impl WorkflowStore for DynamoStore {
 
     async fn list_workflows(&self, tenant: &TenantId, query: &WorkflowQuery) -> Result<WorkflowPage, StoreError> {
         query::list_workflows(&self.client, &self.table, tenant, query).await
+    }
+
+    async fn list_tasks(&self, tenant: &TenantId, query: &TaskQuery) -> Result<TaskPage, StoreError> {
+        query::list_tasks(&self.client, &self.table, tenant, query).await
     }
 
     async fn workflow_history(

@@ -16,10 +16,14 @@ use crate::domain::jobs::JobRecord;
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::{Workflow, WorkflowStatus};
 use crate::ports::{
-    AssetFilter, AuditQuery, DirectoryQuery, EmployeeFilter, Listed, Page, StoreError, WorkflowFilter, WorkflowQuery,
+    AssetFilter, AuditQuery, DirectoryQuery, EmployeeFilter, Listed, Page, StoreError, TaskPage, TaskQuery,
+    WorkflowFilter, WorkflowQuery,
 };
 
-use super::keys::{AssetList, AuditList, EmployeeList, GSI_SK, Partition, WorkflowList};
+use super::keys::{
+    AssetList, AuditList, EmployeeList, GSI_SK, Partition, TASK_DUE, TASK_STUCK_AT, WorkflowList, task_partition,
+    task_sort_key, timestamp,
+};
 use super::{Item, from_item, unavailable};
 
 /// Upper bound of items DynamoDB evaluates per round when a filter drops most of them.
@@ -63,6 +67,60 @@ pub(super) async fn list_workflows(
 
 /// The lists whose union is the caller's scope, narrowed by the most selective filter when the
 /// scope is the whole tenant.
+/// One person's task list from the task index, soonest due first: one Query per page (more
+/// only when the overdue filter drops most of what it reads).
+pub(super) async fn list_tasks(
+    client: &Client,
+    table: &str,
+    tenant: &TenantId,
+    query: &TaskQuery,
+) -> Result<TaskPage, StoreError> {
+    let partition = task_partition(tenant, &query.assignee);
+    let index = partition.index;
+    let wanted = query.limit + 1;
+    let mut condition = FilterExpression::default();
+    if query.overdue {
+        let (due, stuck) = (condition.name(TASK_DUE), condition.name(TASK_STUCK_AT));
+        let (today, now) = (condition.value(query.today.to_string()), condition.value(timestamp(query.now)));
+        condition.clauses.push(format!("({due} < {today} OR {stuck} < {now})"));
+        condition.selective = true;
+    }
+    let page = i32::try_from(wanted).unwrap_or(MAX_ROUND);
+    let mut round = if condition.selective { page.max(FIRST_FILTERED_ROUND) } else { page }.min(MAX_ROUND);
+    let mut after = query.after.as_ref().map(task_sort_key);
+    let mut found: Vec<Workflow> = Vec::new();
+    loop {
+        let mut key_condition = "#pk = :pk".to_owned();
+        let mut request = client
+            .query()
+            .table_name(table)
+            .index_name(index.name())
+            .limit(round)
+            .expression_attribute_names("#pk", index.attribute())
+            .expression_attribute_values(":pk", AttributeValue::S(partition.key.clone()));
+        if let Some(after) = &after {
+            key_condition.push_str(" AND #sk > :after");
+            request = request
+                .expression_attribute_names("#sk", index.sort_attribute())
+                .expression_attribute_values(":after", AttributeValue::S(after.clone()));
+        }
+        request = condition.add_to(request);
+        let output = request.key_condition_expression(key_condition).send().await.map_err(unavailable)?;
+        for item in output.items.unwrap_or_default() {
+            found.push(from_item(item)?);
+            if found.len() == wanted {
+                return Ok(TaskPage::from_lookahead(found, query.limit));
+            }
+        }
+        let last = output.last_evaluated_key.as_ref().and_then(|key| key.get(index.sort_attribute()));
+        match last.and_then(|value| value.as_s().ok()) {
+            Some(position) => after = Some(position.clone()),
+            None => return Ok(TaskPage::from_lookahead(found, query.limit)),
+        }
+        round = round.saturating_mul(2).min(MAX_ROUND);
+    }
+}
+
 fn workflow_lists(scope: &Scope, filter: &WorkflowFilter) -> Vec<WorkflowList> {
     match scope {
         Scope::Tenant => vec![most_selective(filter)],
@@ -291,6 +349,21 @@ impl FilterExpression {
         self.selective = true;
     }
 
+    /// Sets the filter, its names and its values on `request` (nothing when there is no clause).
+    fn add_to(&self, mut request: QueryFluentBuilder) -> QueryFluentBuilder {
+        if self.clauses.is_empty() {
+            return request;
+        }
+        request = request.filter_expression(self.clauses.join(" AND "));
+        for (placeholder, name) in &self.names {
+            request = request.expression_attribute_names(placeholder, name);
+        }
+        for (placeholder, value) in &self.values {
+            request = request.expression_attribute_values(placeholder, value.clone());
+        }
+        request
+    }
+
     fn absent(&mut self, attribute: &str) {
         let name = self.name(attribute);
         self.clauses.push(format!("attribute_not_exists({name})"));
@@ -359,15 +432,7 @@ impl PartitionQuery<'_> {
                 }
                 (None, None) => {}
             }
-            if !self.condition.clauses.is_empty() {
-                request = request.filter_expression(self.condition.clauses.join(" AND "));
-                for (placeholder, name) in &self.condition.names {
-                    request = request.expression_attribute_names(placeholder, name);
-                }
-                for (placeholder, value) in &self.condition.values {
-                    request = request.expression_attribute_values(placeholder, value.clone());
-                }
-            }
+            request = self.condition.add_to(request);
             let output = request.key_condition_expression(key_condition).send().await.map_err(unavailable)?;
             for item in output.items.unwrap_or_default() {
                 found.push(from_item::<T>(item)?);
