@@ -49,6 +49,20 @@ export class Api {
     return ((await response.json()) as { data: T }).data
   }
 
+  /**
+   * Completes the active step as the UI would: `approve` for an approval step (contract §10),
+   * `advance` for a task.
+   */
+  async completeStep(id: string, expectedStep: number): Promise<WorkflowLike> {
+    const current = await this.get<WorkflowLike & { steps: { kind?: string }[] }>(
+      `/api/v1/workflows/${id}`,
+    )
+    const action = current.steps[expectedStep]?.kind === 'approval' ? 'approve' : 'advance'
+    return this.post<WorkflowLike>(`/api/v1/workflows/${id}/${action}`, {
+      expected_step: expectedStep,
+    })
+  }
+
   /** Creates a workflow from a template; unique titles keep parallel tests apart. */
   createFromTemplate(templateKey: string, fields: Record<string, unknown> = {}) {
     return this.post<WorkflowLike>('/api/v1/workflows/from-template', {

@@ -1,4 +1,7 @@
-import { expect, signIn, test, uniqueTitle, type WorkflowLike } from './fixtures'
+import { expect, expectAccessible, signIn, test, uniqueTitle, type WorkflowLike } from './fixtures'
+
+/** Step 2 of `emergency_replacement` ("Approve Replacement") is an approval (contract §10). */
+const APPROVAL = 1
 
 test.describe('workflow lifecycle', () => {
   test('walk one to completion, with the history of every step', async ({ page, adminApi }) => {
@@ -17,9 +20,19 @@ test.describe('workflow lifecycle', () => {
     await expect(page.getByRole('button', { name: 'Complete workflow' })).toHaveCount(0)
 
     for (let done = 0; done < created.total_steps; done++) {
-      const advance = page.getByTestId('advance')
-      await expect(advance).toContainText(`Complete step ${done + 1}`)
-      await advance.click()
+      if (done === APPROVAL) {
+        // An approval is approved, not completed.
+        await expect(page.getByTestId('advance')).toHaveCount(0)
+        await page.getByTestId('approve').click()
+        const dialog = page.getByRole('dialog', { name: `Approve step ${done + 1}?` })
+        await dialog.getByRole('button', { name: 'Approve' }).click()
+        await expect(dialog).toBeHidden()
+        await expect(steps.nth(done).getByTestId('decision')).toContainText('Approved by')
+      } else {
+        const advance = page.getByTestId('advance')
+        await expect(advance).toContainText(`Complete step ${done + 1}`)
+        await advance.click()
+      }
       await expect(steps.nth(done)).toHaveAttribute('data-state', 'done')
       await expect(steps.nth(done)).toContainText('Done by')
       if (done + 1 < created.total_steps)
@@ -40,6 +53,48 @@ test.describe('workflow lifecycle', () => {
     const fresh = await adminApi.get<WorkflowLike>(`/api/v1/workflows/${created.id}`)
     expect(fresh.status).toBe('completed')
     expect(fresh.current_step).toBe(created.total_steps)
+  })
+
+  test('an admin approves the approval step of an emergency replacement', async ({
+    page,
+    adminApi,
+  }) => {
+    const created = await adminApi.createFromTemplate('emergency_replacement', {
+      title: uniqueTitle('E2E approve'),
+    })
+    await adminApi.post(`/api/v1/workflows/${created.id}/start`)
+    await adminApi.completeStep(created.id, 0)
+    await signIn(page, 'admin')
+    await page.goto(`/workflows/${created.id}`)
+    const step = page.getByTestId('step').nth(APPROVAL)
+    await expect(step).toHaveAttribute('data-state', 'active')
+    await expect(step.getByTestId('approval')).toHaveText('Approval')
+    await expect(page.getByTestId('advance')).toHaveCount(0)
+    await expect(page.getByTestId('skip')).toHaveCount(0)
+    await expect(page.getByTestId('reject')).toBeVisible()
+
+    await page.getByTestId('approve').click()
+    const dialog = page.getByRole('dialog', { name: 'Approve step 2?' })
+    await dialog.getByLabel('Comment (optional)').fill('Within the repair budget')
+    await expectAccessible(page, 'approve dialog')
+    const sent = page.waitForRequest((r) => r.url().endsWith('/approve'))
+    await dialog.getByRole('button', { name: 'Approve' }).click()
+    expect((await sent).postDataJSON()).toEqual({
+      expected_step: 1,
+      comment: 'Within the repair budget',
+    })
+    await expect(dialog).toBeHidden()
+    await expect(step).toHaveAttribute('data-state', 'done')
+    await expect(step.getByTestId('decision')).toContainText('Approved by')
+    await expect(step.getByTestId('decision')).toContainText('Within the repair budget')
+    await expect(page.getByTestId('step').nth(APPROVAL + 1)).toHaveAttribute('data-state', 'active')
+    await expect(page.getByTestId('advance')).toContainText('Complete step 3')
+
+    const fresh = await adminApi.get<
+      WorkflowLike & { steps: { decision?: { outcome: string } }[] }
+    >(`/api/v1/workflows/${created.id}`)
+    expect(fresh.current_step).toBe(2)
+    expect(fresh.steps[APPROVAL]?.decision?.outcome).toBe('approved')
   })
 
   test('cancel needs a reason, checked before sending', async ({ page, adminApi }) => {

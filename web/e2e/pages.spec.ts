@@ -76,7 +76,7 @@ for (const size of WIDTHS) {
       })
       await adminApi.post(`/api/v1/workflows/${done.id}/start`)
       for (let step = 0; step < done.total_steps; step++) {
-        await adminApi.post(`/api/v1/workflows/${done.id}/advance`, { expected_step: step })
+        await adminApi.completeStep(done.id, step)
       }
       await adminApi.post(`/api/v1/workflows/${done.id}/complete`)
       await signIn(page, 'admin')

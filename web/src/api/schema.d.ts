@@ -36,6 +36,22 @@ export interface paths {
         patch: operations["update_asset"];
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/employees": {
         parameters: {
             query?: never;
@@ -68,6 +84,22 @@ export interface paths {
         patch: operations["update_employee"];
         trace?: never;
     };
+    "/api/v1/jobs/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_job_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -76,6 +108,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["openapi_json"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_tasks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -767,6 +815,28 @@ export interface components {
             signing_secret_set: boolean;
             subdomain?: string | null;
         };
+        /** @enum {string} */
+        JobName: "overdue-reminders" | "auto-start" | "hris-sync" | "archive";
+        /** @description One run of a job: when, what it did, what went wrong. */
+        JobRecord: {
+            /** @description What the run did, like `{"reminders_sent": 3, "already_reminded": 1}`. */
+            counts: {
+                [key: string]: number;
+            };
+            errors: string[];
+            /** Format: date-time */
+            finished_at: string;
+            /** Format: uuid */
+            id: string;
+            job: components["schemas"]["JobName"];
+            /**
+             * Format: date
+             * @description The date the run worked for (the schedule's day, or `?today=` locally).
+             */
+            run_date: string;
+            /** Format: date-time */
+            started_at: string;
+        };
         ListData_Asset: {
             data: {
                 /** @description Unique per tenant, compared case-insensitively. */
@@ -836,6 +906,35 @@ export interface components {
                 /** Format: int64 */
                 version: number;
             })[];
+            meta: components["schemas"]["ListMeta"];
+        };
+        ListData_JobRecord: {
+            data: {
+                /** @description What the run did, like `{"reminders_sent": 3, "already_reminded": 1}`. */
+                counts: {
+                    [key: string]: number;
+                };
+                errors: string[];
+                /** Format: date-time */
+                finished_at: string;
+                /** Format: uuid */
+                id: string;
+                job: components["schemas"]["JobName"];
+                /**
+                 * Format: date
+                 * @description The date the run worked for (the schedule's day, or `?today=` locally).
+                 */
+                run_date: string;
+                /** Format: date-time */
+                started_at: string;
+            }[];
+            meta: components["schemas"]["ListMeta"];
+        };
+        ListData_Task: {
+            data: {
+                step: components["schemas"]["Step"];
+                workflow: components["schemas"]["Workflow"];
+            }[];
             meta: components["schemas"]["ListMeta"];
         };
         ListData_TemplateView: {
@@ -1165,7 +1264,12 @@ export interface components {
             order: number;
         };
         /** @enum {string} */
-        TargetType: "workflow" | "tenant" | "employee" | "asset";
+        TargetType: "workflow" | "tenant" | "employee" | "asset" | "template" | "user";
+        /** @description One task: the workflow (as lists show it, without `steps`) and its active step. */
+        Task: {
+            step: components["schemas"]["Step"];
+            workflow: components["schemas"]["Workflow"];
+        };
         /** @description A team name: 1..=100 characters, no control characters, surrounding blanks trimmed. */
         Team: string;
         /** @description A template as the API shows it. */
@@ -1700,6 +1804,121 @@ export interface operations {
             };
         };
     };
+    list_audit: {
+        parameters: {
+            query?: {
+                target_type?: components["schemas"]["TargetType"];
+                /** @description The id of the changed item (a workflow's, employee's or asset's id; the tenant's id). */
+                target_id?: string;
+                /** @description Who made the change, as the entries name it. */
+                actor?: string;
+                /** @description RFC 3339: entries at or after this instant (to the millisecond). */
+                since?: string;
+                /** @description RFC 3339: entries before this instant (to the millisecond). */
+                until?: string;
+                /** @description Page size, 1..=100 (default 20). */
+                limit?: number;
+                /** @description `meta.next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's audit entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListData_AuditEntry"];
+                };
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_employees: {
         parameters: {
             query?: {
@@ -2126,6 +2345,114 @@ export interface operations {
             };
         };
     };
+    list_job_runs: {
+        parameters: {
+            query?: {
+                /** @description Only this job's runs. */
+                job?: components["schemas"]["JobName"];
+                /** @description Page size, 1..=100 (default 20). */
+                limit?: number;
+                /** @description `meta.next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first: the caller's tenant's part of each run that handled it (tenant admins), or whole runs (platform admins) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListData_JobRecord"];
+                };
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     openapi_json: {
         parameters: {
             query?: never;
@@ -2142,6 +2469,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    list_tasks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Whose tasks: admins may name anyone; anyone else only themselves (403 otherwise).
+                 *     Default: the caller.
+                 */
+                assigned_to?: string;
+                /**
+                 * @description Only steps overdue: due before today (the tenant's date), or active for more than twice
+                 *     their `estimated_hours`.
+                 */
+                overdue?: boolean;
+                /** @description Page size, 1..=100 (default 20). */
+                limit?: number;
+                /** @description `meta.next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The active steps assigned to the person, by the step's `due_date` (none last), then the workflow's `created_at` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListData_Task"];
+                };
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -9,6 +9,7 @@ export type WorkflowSummary = Omit<Workflow, 'steps'>
 /** A workflow as the single-item routes answer it: with its steps. */
 export type WorkflowDetail = Workflow & { steps: Step[] }
 export type Step = Schemas['Step']
+export type StepNote = Schemas['StepNote']
 export type WorkflowStatus = Schemas['WorkflowStatus']
 export type WorkflowType = Schemas['WorkflowType']
 export type Priority = Schemas['Priority']

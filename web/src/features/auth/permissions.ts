@@ -18,9 +18,17 @@ export function managesWorkflow(who: Who, workflow: AnyWorkflow): boolean {
   return false
 }
 
+function activeStep(workflow: AnyWorkflow) {
+  return (workflow as Partial<Workflow>).steps?.[workflow.current_step]
+}
+
 function activeStepAssignee(workflow: AnyWorkflow): string | null | undefined {
-  const steps = (workflow as Partial<Workflow>).steps
-  return steps?.[workflow.current_step]?.assigned_to
+  return activeStep(workflow)?.assigned_to
+}
+
+/** Whether the active step is an approval: decided (approve/reject), never advanced or skipped. */
+export function activeIsApproval(workflow: AnyWorkflow): boolean {
+  return activeStep(workflow)?.kind === 'approval'
 }
 
 /** Whether the caller may advance and complete it: managers in scope, and its assignee. */
@@ -47,10 +55,35 @@ export function workflowActions(who: Who, workflow: AnyWorkflow): WorkflowAction
     !!who && activeStepAssignee(workflow) === who.email && who.role !== 'platform_admin'
   return {
     start: manages && workflow.status === 'pending',
-    advance: running && stepsLeft && (worksOn(who, workflow) || stepIsMine),
+    advance:
+      running && stepsLeft && !activeIsApproval(workflow) && (worksOn(who, workflow) || stepIsMine),
     complete: running && !stepsLeft && worksOn(who, workflow),
     cancel: manages && open,
     edit: manages && open,
+  }
+}
+
+export interface StepActions {
+  /** Approve or reject the active approval step: its assignee or an admin (§10). */
+  decide: boolean
+  /** Skip the active task step: admins, and managers in scope (§10). */
+  skip: boolean
+}
+
+export function stepActions(who: Who, workflow: AnyWorkflow): StepActions {
+  const active =
+    workflow.status === 'in_progress' && workflow.current_step < workflow.total_steps
+      ? activeStep(workflow)
+      : undefined
+  if (!who || !active) return { decide: false, skip: false }
+  const approval = active.kind === 'approval'
+  return {
+    decide:
+      approval &&
+      (who.role === 'admin' || (!!active.assigned_to && active.assigned_to === who.email)),
+    skip:
+      !approval &&
+      (who.role === 'admin' || (who.role === 'manager' && managesWorkflow(who, workflow))),
   }
 }
 

@@ -127,3 +127,10 @@ export function reasonError(text: string): string {
   if (text.length > 1000) return `At most 1000 characters (now ${text.length}).`
   return ''
 }
+
+/** A step action's comment or reason (1..1000 characters when required). */
+export function stepTextError(text: string, required: boolean, what: 'comment' | 'reason'): string {
+  if (required && !text.trim()) return `Please give a ${what}.`
+  if (text.length > 1000) return `At most 1000 characters (now ${text.length}).`
+  return ''
+}

@@ -127,6 +127,9 @@ export type Transition =
   | { action: 'advance'; expectedStep: number }
   | { action: 'complete' }
   | { action: 'cancel'; reason: string }
+  | { action: 'approve'; expectedStep: number; comment?: string }
+  | { action: 'reject'; expectedStep: number; comment: string }
+  | { action: 'skip'; expectedStep: number; reason: string }
 
 // Transitions are guarded by the state machine (409) and `expected_step`, not by `If-Match`:
 // an edit of the title by someone else should not refuse an advance.
@@ -153,6 +156,33 @@ async function transition(id: string, t: Transition): Promise<Workflow> {
           api().POST('/api/v1/workflows/{id}/cancel', { params, body: { reason: t.reason } }),
         )
       ).data as Workflow
+    case 'approve':
+      return (
+        await unwrap(
+          api().POST('/api/v1/workflows/{id}/approve', {
+            params,
+            body: { expected_step: t.expectedStep, ...(t.comment ? { comment: t.comment } : {}) },
+          }),
+        )
+      ).data as Workflow
+    case 'reject':
+      return (
+        await unwrap(
+          api().POST('/api/v1/workflows/{id}/reject', {
+            params,
+            body: { expected_step: t.expectedStep, comment: t.comment },
+          }),
+        )
+      ).data as Workflow
+    case 'skip':
+      return (
+        await unwrap(
+          api().POST('/api/v1/workflows/{id}/skip', {
+            params,
+            body: { expected_step: t.expectedStep, reason: t.reason },
+          }),
+        )
+      ).data as Workflow
   }
 }
 
@@ -169,7 +199,7 @@ function afterChange(client: ReturnType<typeof useQueryClient>, workflow: Workfl
   void client.invalidateQueries({ queryKey: workflowKeys.stats() })
 }
 
-/** Start, advance (with `expected_step`), complete and cancel. */
+/** Start, advance, approve, reject, skip (those with `expected_step`), complete and cancel. */
 export function useWorkflowTransition(workflow: MaybeRefOrGetter<Workflow | undefined>) {
   const client = useQueryClient()
   return useMutation({
@@ -212,6 +242,31 @@ export function useUpdateWorkflow(workflow: MaybeRefOrGetter<Workflow | undefine
       if (current && error instanceof ApiError && error.isConflict) {
         refreshAfterConflict(client, current.id)
       }
+    },
+  })
+}
+
+/** Adds a note to a step (`POST .../steps/{order}/notes`); the workflow is refetched after. */
+export function useAddNote(workflow: MaybeRefOrGetter<Workflow | undefined>) {
+  const client = useQueryClient()
+  return useMutation({
+    mutationFn: async ({ order, text }: { order: number; text: string }) => {
+      const current = toValue(workflow)
+      if (!current) throw new Error('The workflow is not loaded.')
+      return (
+        await unwrap(
+          api().POST('/api/v1/workflows/{id}/steps/{order}/notes', {
+            params: { path: { id: current.id, order } },
+            body: { text },
+          }),
+        )
+      ).data
+    },
+    onSettled: () => {
+      const current = toValue(workflow)
+      if (!current) return
+      void client.invalidateQueries({ queryKey: workflowKeys.detail(current.id) })
+      void client.invalidateQueries({ queryKey: workflowKeys.history(current.id) })
     },
   })
 }

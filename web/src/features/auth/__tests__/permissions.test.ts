@@ -4,6 +4,7 @@ import {
   canCreateWorkflow,
   canEditSettings,
   canWriteDirectory,
+  stepActions,
   workflowActions,
 } from '../permissions'
 
@@ -116,5 +117,28 @@ describe('other permissions', () => {
     expect([admin, manager, user].map(canCreateWorkflow)).toEqual([true, true, false])
     expect([admin, manager, user].map(canWriteDirectory)).toEqual([true, true, false])
     expect([admin, manager, user].map(canEditSettings)).toEqual([true, false, false])
+  })
+})
+
+describe('stepActions (contract §10)', () => {
+  const approval = (assigned_to: string | null) =>
+    wf({
+      steps: wf().steps!.map((s) => (s.order === 2 ? { ...s, kind: 'approval', assigned_to } : s)),
+    })
+
+  it('lets the approver or an admin decide an approval step, never advance or skip it', () => {
+    expect(stepActions(admin, approval(null))).toEqual({ decide: true, skip: false })
+    expect(workflowActions(admin, approval(null)).advance).toBe(false)
+    expect(stepActions(manager, approval('sam@x.example'))).toEqual({ decide: true, skip: false })
+    expect(stepActions(manager, approval('other@x.example')).decide).toBe(false)
+    expect(stepActions(user, approval(null)).decide).toBe(false)
+  })
+
+  it('lets admins and managers in scope skip a task step', () => {
+    expect(stepActions(admin, wf())).toEqual({ decide: false, skip: true })
+    expect(stepActions(manager, wf()).skip).toBe(true)
+    expect(stepActions(manager, wf({ team: 'sales', assigned_to: 'x@x.example' })).skip).toBe(false)
+    expect(stepActions(user, wf()).skip).toBe(false)
+    expect(stepActions(admin, wf({ status: 'pending', current_step: 0 })).skip).toBe(false)
   })
 })
