@@ -15,8 +15,10 @@ use shared::adapters::aws_sdk::{call_retries, call_timeouts};
 use shared::clock::FixedClock;
 use shared::store::dynamo::DynamoStore;
 
-/// A fresh table on moto, and a store that reaches it through `proxy` with `client` settings.
-async fn store_behind(proxy: &StallingProxy, bounded: bool) -> Arc<DynamoStore> {
+/// A fresh table on moto: a store that reaches it through `proxy` (with the deployed deadlines
+/// and retries when `bounded`), and one that reaches it directly, without deadlines, to set the
+/// scene (moto answers one request at a time and may take over a second on a busy machine).
+async fn stores_behind(proxy: &StallingProxy, bounded: bool) -> (Arc<DynamoStore>, Arc<DynamoStore>) {
     let table = format!("faults-{}", uuid::Uuid::now_v7().simple());
     let direct = aws_sdk_dynamodb::Client::from_conf(emulator_config().build());
     shared::store::dynamo::table::create_table(&direct, &table).await.expect("create the test table");
@@ -25,7 +27,8 @@ async fn store_behind(proxy: &StallingProxy, bounded: bool) -> Arc<DynamoStore> 
         // The deadlines and retries the deployed functions and the local server use.
         proxied = proxied.timeout_config(call_timeouts()).retry_config(call_retries());
     }
-    Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(proxied.build()), table))
+    let through_proxy = DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(proxied.build()), table.clone());
+    (Arc::new(through_proxy), Arc::new(DynamoStore::new(direct, table)))
 }
 
 fn app_on(store: Arc<DynamoStore>, budget: Duration) -> TestApp {
@@ -43,13 +46,14 @@ const BUDGET: Duration = Duration::from_secs(8);
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_store_that_stops_answering_mid_burst_ends_every_request_in_time_and_half_writes_nothing() {
     let proxy = StallingProxy::start(upstream()).await;
-    let store = store_behind(&proxy, true).await;
+    let (store, direct) = stores_behind(&proxy, true).await;
     let app = app_on(store.clone(), BUDGET);
-    app.add_tenant("acme").await;
+    let scene = app_on(direct, BUDGET);
+    scene.add_tenant("acme").await;
     let token = admin("acme");
     let mut ids = Vec::new();
     for _ in 0..8 {
-        let created = app
+        let created = scene
             .request(
                 Method::POST,
                 "/api/v1/workflows/from-template",
@@ -59,7 +63,7 @@ async fn a_store_that_stops_answering_mid_burst_ends_every_request_in_time_and_h
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
         let id = created.data()["id"].as_str().unwrap().to_owned();
-        app.request(Method::POST, &format!("/api/v1/workflows/{id}/start"), Some(&token), None).await;
+        scene.request(Method::POST, &format!("/api/v1/workflows/{id}/start"), Some(&token), None).await;
         ids.push(id);
     }
 
@@ -144,7 +148,7 @@ async fn a_store_that_stops_answering_mid_burst_ends_every_request_in_time_and_h
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_request_budget_bounds_a_store_call_without_its_own_deadline() {
     let proxy = StallingProxy::start(upstream()).await;
-    let app = app_on(store_behind(&proxy, false).await, Duration::from_millis(1500));
+    let app = app_on(stores_behind(&proxy, false).await.0, Duration::from_millis(1500));
     app.add_tenant("acme").await;
     proxy.pause();
     let started = Instant::now();
