@@ -159,7 +159,7 @@ async fn the_reminder_job_reads_about_the_overdue_workflows_only() {
     let before = reads.so_far();
     let tenant_id = "acme".parse().unwrap();
     store.totals(&tenant_id, &shared::domain::stats::StatsScope::Tenant).await.unwrap();
-    let found = store.open_due_before(&tenant_id, today).await.unwrap();
+    let found = store.open_needing_attention_before(&tenant_id, today).await.unwrap();
     assert_eq!(found.len(), overdue);
     let (stats_requests, _, _) = reads.since(before);
     println!("stats reads on {total} workflows: {stats_requests} requests");

@@ -371,8 +371,14 @@ pub trait JobStore: Send + Sync {
     async fn tenant_zones(&self) -> Result<Vec<Timezone>, StoreError>;
     /// The active tenants whose time zone is `zone` (an index of them, not a scan).
     async fn active_tenants_in(&self, zone: &Timezone) -> Result<Vec<Tenant>, StoreError>;
-    /// Open workflows due strictly before `date`.
-    async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
+    /// Open workflows whose attention date (`Workflow::attention_date`: their own due date or
+    /// their active step's due or stuck date) is strictly before `date`: the candidates for
+    /// the overdue reminders and the overdue rate, which judge each one exactly.
+    async fn open_needing_attention_before(
+        &self,
+        tenant: &TenantId,
+        date: NaiveDate,
+    ) -> Result<Vec<Workflow>, StoreError>;
     /// Pending workflows scheduled to start on or before `date`.
     async fn pending_starting_by(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
     /// Completed, unarchived workflows completed strictly before `date`.

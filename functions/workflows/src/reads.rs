@@ -64,10 +64,10 @@ pub(crate) async fn stats(
     let today = session.tenant.today(state.clock.now());
     let overdue = state
         .store
-        .open_due_before(&caller.tenant, today)
+        .open_needing_attention_before(&caller.tenant, today)
         .await?
         .iter()
-        .filter(|workflow| scope.includes(workflow))
+        .filter(|workflow| workflow.is_overdue(today) && scope.includes(workflow))
         .count();
     let open = totals.open();
     let counts_by_status = WorkflowStatus::ALL

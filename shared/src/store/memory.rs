@@ -566,8 +566,12 @@ impl JobStore for MemoryStore {
         Ok(self.active_tenants(|tenant| &tenant.timezone == zone))
     }
 
-    async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
-        let keep = |workflow: &Workflow| workflow.status.is_open() && workflow.due_date < date;
+    async fn open_needing_attention_before(
+        &self,
+        tenant: &TenantId,
+        date: NaiveDate,
+    ) -> Result<Vec<Workflow>, StoreError> {
+        let keep = |workflow: &Workflow| workflow.attention_date().is_some_and(|attention| attention < date);
         Ok(self.read(tenant, |data| data.workflows_where(keep)).unwrap_or_default())
     }
 

@@ -184,6 +184,28 @@ impl Step {
 }
 
 impl Workflow {
+    /// The active step when it is overdue (§7) as a run at `now`, on the tenant's `today`, sees it.
+    pub fn overdue_step(&self, today: NaiveDate, now: DateTime<Utc>) -> Option<&Step> {
+        self.active_step().filter(|step| step.is_overdue(today, now))
+    }
+
+    /// The first date on which an open workflow may need someone's attention: its own due
+    /// date, its active step's due date, or the day before its active step's stuck instant.
+    /// The jobs find their candidates by this date alone, without knowing the tenant's zone:
+    /// the reminder run of the local date `today` (09:00 there, UTC-12 to UTC+14) falls on the
+    /// UTC date `today` or the day before, so a step stuck before the run was stuck on a UTC
+    /// date no later than `today`, and `attention_date() < today` never misses it. Candidates
+    /// are then judged exactly (`is_overdue`, `overdue_step`). None when closed.
+    pub fn attention_date(&self) -> Option<NaiveDate> {
+        if !self.status.is_open() {
+            return None;
+        }
+        let step = self.active_step();
+        let step_due = step.and_then(|step| step.due_date);
+        let stuck = step.and_then(Step::stuck_at).map(|at| at.date_naive().pred_opt().unwrap_or(NaiveDate::MIN));
+        [Some(self.due_date), step_due, stuck].into_iter().flatten().min()
+    }
+
     /// The active step as a task: its assignee and its place in their list. None when no step
     /// is active or the active one has nobody.
     pub fn task(&self) -> Option<(&Email, TaskPosition)> {

@@ -42,7 +42,7 @@ pub enum Index {
     Team,
     Employee,
     Asset,
-    /// Open workflows by due date; completed ones by completion date (sparse).
+    /// Open workflows by attention date; completed ones by completion date (sparse).
     Due,
     /// Pending workflows by scheduled start, and (disjoint: in progress) each person's active
     /// steps by due date (sparse).
@@ -408,11 +408,11 @@ fn add_keys(item: &mut Item, key: Item, id: Uuid, partitions: impl IntoIterator<
     }
 }
 
-/// The job lists: open workflows by due date, completed ones by completion date, pending ones
-/// by scheduled start.
+/// The job lists: open workflows by attention date (`Workflow::attention_date`), completed ones
+/// by completion date, pending ones by scheduled start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobList {
-    OpenByDue,
+    OpenByAttention,
     CompletedByDate,
     PendingByStart,
 }
@@ -420,7 +420,7 @@ pub enum JobList {
 impl JobList {
     pub fn partition(self, tenant: &TenantId) -> Partition {
         match self {
-            Self::OpenByDue => Partition::new(Index::Due, format!("TENANT#{tenant}#OPEN")),
+            Self::OpenByAttention => Partition::new(Index::Due, format!("TENANT#{tenant}#OPEN")),
             Self::CompletedByDate => Partition::new(Index::Due, format!("TENANT#{tenant}#DONE")),
             Self::PendingByStart => Partition::new(Index::Start, format!("TENANT#{tenant}#PENDING")),
         }
@@ -431,8 +431,8 @@ impl JobList {
     fn of(workflow: &Workflow) -> Vec<(JobList, String)> {
         let id = workflow.id;
         let mut lists = Vec::new();
-        if workflow.status.is_open() {
-            lists.push((Self::OpenByDue, format!("{}#{id}", workflow.due_date)));
+        if let Some(attention) = workflow.attention_date() {
+            lists.push((Self::OpenByAttention, format!("{attention}#{id}")));
         }
         if let (WorkflowStatus::Completed, None, Some(completed)) =
             (workflow.status, workflow.archived_at, workflow.completed_at)

@@ -718,8 +718,12 @@ impl JobStore for DynamoStore {
         self.partition_items(keys::tenants_in_zone(zone)).await
     }
 
-    async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
-        self.job_list(JobList::OpenByDue.partition(tenant), date.to_string()).await
+    async fn open_needing_attention_before(
+        &self,
+        tenant: &TenantId,
+        date: NaiveDate,
+    ) -> Result<Vec<Workflow>, StoreError> {
+        self.job_list(JobList::OpenByAttention.partition(tenant), date.to_string()).await
     }
 
     async fn pending_starting_by(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
