@@ -21,7 +21,7 @@ use crate::domain::validation::Email;
 use crate::domain::workflow::Workflow;
 use crate::hris::HrisService;
 use crate::notify::Notifier;
-use crate::ports::{Store, StoreError};
+use crate::ports::{Form, Store, StoreError};
 use crate::telemetry::{duration_metric, metric};
 
 /// Completed workflows are archived this many days after their completion date.
@@ -191,7 +191,7 @@ impl JobRunner {
         at: DateTime<Utc>,
         tally: &mut Tally,
     ) -> Result<(), StoreError> {
-        let candidates = self.store.open_needing_attention_before(&tenant.id, today).await?;
+        let candidates = self.store.open_needing_attention_before(&tenant.id, today, Form::Whole).await?;
         let frontend_url = self.notifier.frontend_url();
         let mut digests: BTreeMap<&Email, Vec<Entry>> = BTreeMap::new();
         let (mut overdue, mut overdue_steps) = (0, 0);

@@ -183,6 +183,28 @@ impl Step {
     }
 }
 
+/// One task of `GET /api/v1/tasks`: the workflow (as lists show it, without `steps`) and its
+/// active step.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Task {
+    pub workflow: Workflow,
+    pub step: Step,
+}
+
+impl Task {
+    /// The task of a whole workflow: its active step, when it has one assigned to someone.
+    pub fn of(workflow: Workflow) -> Option<Task> {
+        workflow.task()?;
+        let step = workflow.active_step()?.clone();
+        Some(Task { workflow: workflow.into_list_form(), step })
+    }
+
+    /// Where the task sorts in its assignee's list.
+    pub fn position(&self) -> TaskPosition {
+        TaskPosition { due: self.step.due_date.unwrap_or(NO_DUE_DATE), id: self.workflow.id }
+    }
+}
+
 impl Workflow {
     /// The active step when it is overdue (§7) as a run at `now`, on the tenant's `today`, sees it.
     pub fn overdue_step(&self, today: NaiveDate, now: DateTime<Utc>) -> Option<&Step> {

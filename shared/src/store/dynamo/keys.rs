@@ -83,6 +83,15 @@ impl Index {
         }
     }
 
+    /// What the index holds besides the keys (the table's and its own): the record as lists
+    /// show it, and on the index of the task lists the task's attributes too.
+    pub fn projected(self) -> &'static [&'static str] {
+        match self {
+            Self::Start => &[super::DOC, TASK_DUE, TASK_STUCK_AT, TASK_STEP],
+            _ => &[super::DOC],
+        }
+    }
+
     /// The index's partition key attribute.
     pub fn attribute(self) -> &'static str {
         match self {
@@ -462,6 +471,9 @@ pub fn task_sort_key(position: &TaskPosition) -> String {
 /// filter of the task list (a filter may not name the index's own keys).
 pub const TASK_DUE: &str = "task_due";
 pub const TASK_STUCK_AT: &str = "task_stuck_at";
+/// The active step itself, for the task list: the index holds the list form and this, not the
+/// workflow's steps.
+pub const TASK_STEP: &str = "task_step";
 
 /// Adds the table and index keys of `workflow` to its attributes.
 pub fn add_workflow_keys(workflow: &Workflow, item: &mut Item) {
@@ -474,6 +486,10 @@ pub fn add_workflow_keys(workflow: &Workflow, item: &mut Item) {
     if let Some((assignee, position)) = workflow.task() {
         task_partition(tenant, assignee).add_sorted(task_sort_key(&position), item);
         let step = workflow.active_step().expect("a task is an active step");
+        // A step always serializes (plain data); the task list reads it back with the workflow.
+        if let Ok(value) = serde_dynamo::to_attribute_value(step) {
+            item.insert(TASK_STEP.to_owned(), value);
+        }
         if let Some(due) = step.due_date {
             item.insert(TASK_DUE.to_owned(), AttributeValue::S(due.to_string()));
         }
