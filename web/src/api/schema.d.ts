@@ -1265,7 +1265,10 @@ export interface components {
         };
         /** @enum {string} */
         TargetType: "workflow" | "tenant" | "employee" | "asset" | "template" | "user";
-        /** @description One task: the workflow (as lists show it, without `steps`) and its active step. */
+        /**
+         * @description One task of `GET /api/v1/tasks`: the workflow (as lists show it, without `steps`) and its
+         *     active step.
+         */
         Task: {
             step: components["schemas"]["Step"];
             workflow: components["schemas"]["Workflow"];
