@@ -537,8 +537,8 @@ export interface components {
             tenant_id: components["schemas"]["TenantId"];
         };
         CancelRequest: {
-            /** @description 1..=1000 characters, kept in `metadata.cancellation_reason`. */
-            reason: string;
+            /** @description Kept in `metadata.cancellation_reason`. */
+            reason: components["schemas"]["Reason"];
         };
         Data_Asset: {
             data: {
@@ -1118,9 +1118,11 @@ export interface components {
             title: string;
             type: string;
         };
+        /** @description 1..=1000 characters, not all white space, no control characters but newlines and tabs */
+        Reason: string;
         RejectRequest: {
-            /** @description 1..=1000 characters: why, kept in the step's `decision` and the cancellation reason. */
-            comment: string;
+            /** @description Why: kept in the step's `decision` and the cancellation reason. */
+            comment: components["schemas"]["Reason"];
             /**
              * Format: int32
              * @description When given, the request is refused (409) unless this is the number of steps done.
@@ -1152,8 +1154,8 @@ export interface components {
              * @description When given, the request is refused (409) unless this is the number of steps done.
              */
             expected_step?: number;
-            /** @description 1..=1000 characters, kept as the step's `skip_reason`. */
-            reason: string;
+            /** @description Kept as the step's `skip_reason`. */
+            reason: components["schemas"]["Reason"];
         };
         /** @description `GET /api/v1/workflows/stats`, within the caller's role scope. */
         Stats: {
