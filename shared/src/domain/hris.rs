@@ -455,7 +455,7 @@ pub fn workflow_for(
         HrisEventKind::Terminated => ("equipment_return", employee.termination_date.unwrap_or(today)),
         HrisEventKind::Updated | HrisEventKind::Ignored => return None,
     };
-    let template = Template::find(template_key).expect("a built-in template");
+    let template = Template::builtin(template_key).expect("a built-in template");
     let mut draft = WorkflowDraft::from_template(template, triggered_by);
     let name = format!("{} {}", employee.first_name, employee.last_name);
     let title = match kind {
