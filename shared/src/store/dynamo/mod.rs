@@ -291,6 +291,16 @@ pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
 /// A workflow as its table item: its attributes with its table and index keys.
 pub fn workflow_item(workflow: &Workflow) -> Result<Item, StoreError> {
     let mut item = to_item(workflow)?;
+    // A step's unset fields are left out as well (read back as none): up to 50 steps with about
+    // ten of them each would otherwise be a good part of the item that every write pays for.
+    // Only the steps: `metadata` keeps the nulls its client wrote.
+    if let Some(AttributeValue::L(steps)) = item.get_mut("steps") {
+        for step in steps {
+            if let AttributeValue::M(fields) = step {
+                fields.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
+            }
+        }
+    }
     keys::add_workflow_keys(workflow, &mut item);
     Ok(item)
 }
