@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::domain::template::{StepTexts, Template};
+use crate::domain::template::{StepTexts, Template, check_key};
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
 use crate::ports::{StoreError, TemplateStore};
 
 /// The template `key` names for the tenant: a built-in, or one of the tenant's own that is not
-/// deleted.
+/// deleted. A key that no template can have is not looked up (it could be longer than a key of
+/// the store may be).
 pub async fn visible_template(
     store: &dyn TemplateStore,
     tenant: &TenantId,
@@ -18,6 +19,9 @@ pub async fn visible_template(
 ) -> Result<Option<Template>, StoreError> {
     if let Some(builtin) = Template::builtin(key) {
         return Ok(Some(builtin.clone()));
+    }
+    if check_key(key).is_err() {
+        return Ok(None);
     }
     Ok(store.get_template(tenant, key).await?.filter(Template::is_visible))
 }

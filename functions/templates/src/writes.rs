@@ -176,7 +176,7 @@ pub(crate) async fn update_template(
 
 #[utoipa::path(delete, path = "/api/v1/workflows/templates/{key}", tag = "templates", security(("bearer" = [])),
     params(("key" = String, Path), ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^((W/)?"[!#-~]*"|\*)$"#, description = "\"<version>\" (a strong tag) or *")),
-    responses((status = 204, description = "Deleted: hidden from the list and from `from-template`, its key never reused; workflows made from it and their history are untouched"), Problems))]
+    responses((status = 204, description = "Deleted: hidden from the list and from `from-template`, its key never reused; workflows made from it and their history are untouched. 409 for a built-in, or a template the HRIS settings name"), Problems))]
 pub(crate) async fn delete_template(
     State(state): State<AppState>,
     admin: Authorized<Admins>,
@@ -185,6 +185,11 @@ pub(crate) async fn delete_template(
 ) -> Result<StatusCode, AppError> {
     let session = &admin.caller;
     let current = writable(&state, session, &key, if_match).await?;
+    if session.tenant.hris_uses_template(&key) {
+        return Err(AppError::Conflict(format!(
+            "the HRIS settings start {key} for hires or terminations; choose another template there first"
+        )));
+    }
     let now = state.clock.now();
     let deleted = current.deleted(now);
     let audit = audit_entry(session, "template.deleted", Some(&current), &deleted, now);

@@ -817,6 +817,16 @@ export interface components {
              */
             api_base_url?: string | null;
             api_key?: string | null;
+            /**
+             * @description The key of the template HRIS terminations start, with the same rules; `null` goes back
+             *     to `equipment_return`.
+             */
+            offboarding_template?: string | null;
+            /**
+             * @description The key of the template HRIS hires start: a built-in or one of the tenant's own, not
+             *     deleted (422 otherwise); `null` goes back to `new_employee`.
+             */
+            onboarding_template?: string | null;
             /** @description Required when no HRIS is configured yet; cannot be removed (send `"hris": null` instead). */
             provider?: components["schemas"]["HrisProvider"];
             /** @description `whsec_<base64>` for `standard`; BambooHR's webhook secret for `bamboohr`. */
@@ -829,6 +839,10 @@ export interface components {
         HrisView: {
             api_base_url?: string | null;
             api_key_set: boolean;
+            /** @description The template HRIS terminations start. */
+            offboarding_template: string;
+            /** @description The template HRIS hires start (contract §10). */
+            onboarding_template: string;
             provider: components["schemas"]["HrisProvider"];
             signing_secret_set: boolean;
             subdomain?: string | null;
@@ -4007,7 +4021,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted: hidden from the list and from `from-template`, its key never reused; workflows made from it and their history are untouched */
+            /** @description Deleted: hidden from the list and from `from-template`, its key never reused; workflows made from it and their history are untouched. 409 for a built-in, or a template the HRIS settings name */
             204: {
                 headers: {
                     [name: string]: unknown;
