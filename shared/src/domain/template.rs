@@ -10,17 +10,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::catalog::{BUILTINS, BuiltinTemplate};
-use super::validation::{FieldErrors, text_within};
+use super::validation::FieldErrors;
 use super::workflow::{
-    CUSTOM_WORKFLOW_DAYS, MAX_STEPS, Priority, StepAssignee, StepDraft, TITLE_MAX_CHARS, WorkflowType, optional_text,
+    CUSTOM_WORKFLOW_DAYS, MAX_STEPS, Priority, StepAssignee, StepDraft, WorkflowType, check_title_and_description,
 };
 
 /// The version of every built-in template: they never change.
 pub const BUILTIN_VERSION: u64 = 1;
 /// The longest a template may plan for, in days.
 pub const MAX_DURATION_DAYS: u32 = 365;
-/// The longest template description, in characters.
-pub const DESCRIPTION_MAX_CHARS: usize = 5000;
 /// The largest template, as compact JSON: its item, its version's texts and the audit entry of a
 /// change (before and after) all stay far below DynamoDB's 400 KB item limit.
 pub const MAX_TEMPLATE_BYTES: usize = 64 * 1024;
@@ -81,15 +79,7 @@ impl TemplateFields {
     /// read).
     pub fn validate(mut self) -> Result<ValidFields, FieldErrors> {
         let mut errors = FieldErrors::default();
-        if let Some(title) = &self.title {
-            match text_within(title, 1, TITLE_MAX_CHARS) {
-                Ok(title) => self.title = Some(title),
-                Err(message) => errors.add("title", message),
-            }
-        }
-        if let Some(description) = self.description.take() {
-            self.description = Some(optional_text(&mut errors, "description", description, DESCRIPTION_MAX_CHARS));
-        }
+        check_title_and_description(&mut errors, &mut self.title, &mut self.description);
         if self.estimated_duration_days.is_some_and(|days| !(1..=MAX_DURATION_DAYS).contains(&days)) {
             errors.add("estimated_duration_days", format!("must be 1 to {MAX_DURATION_DAYS}"));
         }

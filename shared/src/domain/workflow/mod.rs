@@ -27,6 +27,8 @@ pub const CUSTOM_WORKFLOW_DAYS: u32 = 7;
 
 /// The longest workflow title, in characters.
 pub const TITLE_MAX_CHARS: usize = 200;
+/// The longest workflow (or template) description, in characters.
+pub const DESCRIPTION_MAX_CHARS: usize = 5000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -380,7 +382,7 @@ impl Workflow {
             errors.add("title", message);
             String::new()
         });
-        let description = optional_text(&mut errors, "description", draft.description, 5000);
+        let description = optional_text(&mut errors, "description", draft.description, DESCRIPTION_MAX_CHARS);
         if draft.steps.is_empty() || draft.steps.len() > MAX_STEPS {
             errors.add("steps", format!("must have 1 to {MAX_STEPS} steps"));
         }
@@ -592,15 +594,7 @@ impl WorkflowPatch {
     /// Checks and normalises the values (422 material), independent of the workflow's state.
     pub fn validate(mut self, today: NaiveDate) -> Result<ValidPatch, FieldErrors> {
         let mut errors = FieldErrors::default();
-        if let Some(title) = &self.title {
-            match text_within(title, 1, TITLE_MAX_CHARS) {
-                Ok(title) => self.title = Some(title),
-                Err(message) => errors.add("title", message),
-            }
-        }
-        if let Some(description) = self.description.take() {
-            self.description = Some(optional_text(&mut errors, "description", description, 5000));
-        }
+        check_title_and_description(&mut errors, &mut self.title, &mut self.description);
         if self.due_date.is_some_and(|due| due < today) {
             errors.add("due_date", "must not be in the past");
         }
@@ -612,6 +606,24 @@ impl WorkflowPatch {
         }
         errors.into_result()?;
         Ok(ValidPatch(self))
+    }
+}
+
+/// Trims a change's `title` and `description` in place (`Some(None)` clears the description), or
+/// names them in `errors`: a workflow PATCH and a template's fields share these rules.
+pub(crate) fn check_title_and_description(
+    errors: &mut FieldErrors,
+    title: &mut Option<String>,
+    description: &mut Option<Option<String>>,
+) {
+    if let Some(given) = title.as_deref() {
+        match text_within(given, 1, TITLE_MAX_CHARS) {
+            Ok(trimmed) => *title = Some(trimmed),
+            Err(message) => errors.add("title", message),
+        }
+    }
+    if let Some(given) = description.take() {
+        *description = Some(optional_text(errors, "description", given, DESCRIPTION_MAX_CHARS));
     }
 }
 
