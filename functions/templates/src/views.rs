@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shared::domain::template::{Template, TemplateSource};
-use shared::domain::workflow::{Priority, StepDraft, WorkflowType};
+use shared::domain::workflow::{Priority, StepAssignee, StepDraft, StepKind, WorkflowType};
 use utoipa::ToSchema;
 
 /// A template as the API shows it.
@@ -26,11 +26,27 @@ pub(crate) struct TemplateView {
     deleted_at: Option<DateTime<Utc>>,
 }
 
+/// A template step; `assignee` is an email or a placeholder (`it`, `manager`, `employee`,
+/// `assignee`) that each workflow made from it resolves.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct StepView {
     order: usize,
-    #[serde(flatten)]
-    step: StepDraft,
+    name: String,
+    description: Option<String>,
+    instructions: Option<String>,
+    kind: StepKind,
+    #[schema(value_type = Option<String>)]
+    assignee: Option<StepAssignee>,
+    due_offset_days: Option<u32>,
+    estimated_hours: Option<f64>,
+}
+
+impl StepView {
+    fn new(order: usize, step: &StepDraft) -> Self {
+        let StepDraft { name, description, instructions, kind, assignee, due_offset_days, estimated_hours } =
+            step.clone();
+        StepView { order, name, description, instructions, kind, assignee, due_offset_days, estimated_hours }
+    }
 }
 
 impl From<&Template> for TemplateView {
@@ -45,9 +61,7 @@ impl From<&Template> for TemplateView {
             source: template.source,
             version: template.version,
             step_count: template.steps.len(),
-            steps: (template.steps.iter().enumerate())
-                .map(|(index, step)| StepView { order: index + 1, step: step.clone() })
-                .collect(),
+            steps: (template.steps.iter().enumerate()).map(|(index, step)| StepView::new(index + 1, step)).collect(),
             deleted_at: template.deleted_at,
         }
     }

@@ -1318,7 +1318,20 @@ export interface components {
             kind?: components["schemas"]["StepKind"];
             name: string;
         };
-        StepView: components["schemas"]["StepRequest"] & {
+        /**
+         * @description A template step; `assignee` is an email or a placeholder (`it`, `manager`, `employee`,
+         *     `assignee`) that each workflow made from it resolves.
+         */
+        StepView: {
+            assignee?: string | null;
+            description?: string | null;
+            /** Format: int32 */
+            due_offset_days?: number | null;
+            /** Format: double */
+            estimated_hours?: number | null;
+            instructions?: string | null;
+            kind: components["schemas"]["StepKind"];
+            name: string;
             order: number;
         };
         /** @enum {string} */
