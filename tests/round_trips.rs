@@ -242,3 +242,59 @@ async fn write_units_per_operation_stay_lean() {
         }
     }
 }
+
+/// A tenant template's step texts are read once per process: workflows made from it carry no
+/// copies, and the single-workflow routes join them in from a cache that never goes stale (a
+/// version's texts never change).
+#[tokio::test]
+async fn tenant_template_texts_are_read_once_per_process() {
+    let counter = RequestCounter::default();
+    let client = aws_sdk_dynamodb::Client::from_conf(emulator_config().interceptor(counter.clone()).build());
+    let table = format!("template-trips-{}", uuid::Uuid::now_v7().simple());
+    shared::store::dynamo::table::create_table(&client, &table).await.unwrap();
+    let app =
+        TestApp::on_store(Arc::new(DynamoStore::new(client, table)), Backend::Dynamo, Arc::new(FixedClock(test_now())));
+    app.add_tenant("acme").await;
+    let token = admin("acme");
+    app.request(Method::GET, "/api/v1/workflows/templates", Some(&token), None).await;
+    counter.take();
+
+    let template = json!({"key": "laptop_refresh", "title": "Laptop refresh", "workflow_type": "maintenance",
+        "steps": [{"name": "Order", "instructions": "Order the standard model."}, {"name": "Swap"}]});
+    let from_template = json!({"template_key": "laptop_refresh"});
+    let mut id = String::new();
+    let operations: [(&str, Method, &str, Option<Value>); 6] = [
+        ("create template", Method::POST, "/api/v1/workflows/templates", Some(template)),
+        ("list templates", Method::GET, "/api/v1/workflows/templates", None),
+        ("from tenant template, first", Method::POST, "/api/v1/workflows/from-template", Some(from_template.clone())),
+        ("get", Method::GET, "/api/v1/workflows/{id}", None),
+        ("from tenant template, again", Method::POST, "/api/v1/workflows/from-template", Some(from_template)),
+        ("start", Method::POST, "/api/v1/workflows/{id}/start", None),
+    ];
+    let mut report = Vec::new();
+    for (name, method, path, body) in operations {
+        let response = app.request(method, &path.replace("{id}", &id), Some(&token), body).await;
+        assert!(response.status.is_success(), "{name}: {:?}", response.body);
+        if id.is_empty() && name.starts_with("from") {
+            id = response.data()["id"].as_str().unwrap().to_owned();
+            assert_eq!(response.data()["steps"][0]["instructions"], "Order the standard model.");
+        }
+        report.push((name, counter.take()));
+    }
+    println!("\nDynamoDB requests with a tenant template (moto, tenant cache warm):");
+    for (name, requests) in &report {
+        println!("  {name:<32} {requests:?}");
+    }
+    let expected = [
+        counts(&[("TransactWriteItems", 1)]),
+        counts(&[("Query", 1)]),
+        // The template, the workflow with its audit entry, then the version's texts, once.
+        counts(&[("GetItem", 2), ("TransactWriteItems", 1)]),
+        counts(&[("GetItem", 1)]),
+        counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+        counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+    ];
+    for ((name, requests), expected) in report.iter().zip(expected) {
+        assert_eq!(requests, &expected, "{name}");
+    }
+}
