@@ -85,3 +85,45 @@ impl TemplateTexts {
         self.versions.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::domain::audit::{AuditEntry, TargetType};
+    use crate::domain::template::TemplateFields;
+    use crate::domain::workflow::{StepDraft, TriggeredBy, WorkflowDraft, WorkflowType};
+    use crate::store::memory::MemoryStore;
+
+    #[tokio::test]
+    async fn a_workflow_gets_its_template_versions_texts_from_a_bounded_cache() {
+        let store = MemoryStore::new();
+        let tenant = TenantId::parse("acme").unwrap();
+        let now: chrono::DateTime<chrono::Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
+        let step = StepDraft { instructions: Some("Swap it.".into()), ..StepDraft::named("Swap") };
+        let fields = TemplateFields {
+            title: Some("Refresh".into()),
+            workflow_type: Some(WorkflowType::Maintenance),
+            steps: Some(vec![step]),
+            ..TemplateFields::default()
+        };
+        let mut template = Template::create("refresh", None, fields.validate().unwrap()).unwrap();
+        let audit = || AuditEntry::new(&tenant, "a", "template.changed", TargetType::Template, "refresh", now);
+        store.insert_template(&tenant, &template, &audit()).await.unwrap();
+        let draft = WorkflowDraft::from_template(&template, TriggeredBy::Template);
+        let workflow = Workflow::create(Uuid::now_v7(), tenant.clone(), draft, now.date_naive(), now).unwrap();
+        assert_eq!(workflow.steps[0].instructions, None, "the workflow carries no copy");
+        let texts = TemplateTexts::default();
+        let joined = texts.join(&store, workflow.clone()).await.unwrap();
+        assert_eq!(joined.steps[0].instructions.as_deref(), Some("Swap it."));
+
+        for _ in 0..CACHED_VERSIONS {
+            template.version += 1;
+            store.update_template(&tenant, &template, template.version - 1, &audit()).await.unwrap();
+            let made = Workflow { template_version: Some(template.version), ..workflow.clone() };
+            assert_eq!(texts.join(&store, made).await.unwrap().steps[0].instructions.as_deref(), Some("Swap it."));
+        }
+        assert_eq!(texts.lock().len(), CACHED_VERSIONS, "one version dropped for the newest");
+    }
+}
