@@ -7,4 +7,5 @@ assetronics_tests::for_each_store!(template_cases:
     template_writes_answer_each_rule_with_its_status,
     concurrent_patches_with_one_if_match_have_one_winner,
     workflows_keep_the_template_version_they_were_made_from,
+    a_tenant_offboarding_template_returns_the_equipment,
 );

@@ -362,3 +362,31 @@ pub async fn workflows_keep_the_template_version_they_were_made_from(backend: Ba
     let builtin_steps = &Template::builtin("new_employee").unwrap().steps;
     assert_eq!(builtin.data()["steps"][3]["description"].as_str(), builtin_steps[3].description.as_deref());
 }
+
+/// A tenant template acts on assets as the built-in of its type does: completing a workflow of
+/// an offboarding template returns its asset to stock.
+pub async fn a_tenant_offboarding_template_returns_the_equipment(backend: Backend) {
+    let app = app(backend).await;
+    let admin = admin("acme");
+    let employee = json!({"email": "ana@acme.example", "first_name": "Ana", "last_name": "Silva"});
+    let employee = app.request(Method::POST, "/api/v1/employees", Some(&admin), Some(employee)).await;
+    let asset = json!({"asset_tag": "LT-1", "name": "Laptop", "category": "laptop",
+        "assigned_employee_id": employee.data()["id"]});
+    let asset = app.request(Method::POST, "/api/v1/assets", Some(&admin), Some(asset)).await;
+    assert_eq!(asset.data()["status"], "assigned");
+    let kit = json!({"key": "leaver_kit", "based_on": "equipment_return", "steps": [{"name": "Collect the laptop"}]});
+    assert_status(&create(&app, kit).await, StatusCode::CREATED, "create");
+    let body = json!({"template_key": "leaver_kit", "asset_id": asset.data()["id"]});
+    let workflow = app.request(Method::POST, "/api/v1/workflows/from-template", Some(&admin), Some(body)).await;
+    let id = workflow.data()["id"].as_str().unwrap().to_owned();
+    for action in ["start", "advance", "complete"] {
+        let done = app.request(Method::POST, &format!("/api/v1/workflows/{id}/{action}"), Some(&admin), None).await;
+        assert_status(&done, StatusCode::OK, action);
+    }
+    let asset_path = format!("/api/v1/assets/{}", asset.data()["id"].as_str().unwrap());
+    let returned = app.request(Method::GET, &asset_path, Some(&admin), None).await;
+    assert_eq!(
+        (returned.data()["status"].as_str(), &returned.data()["assigned_employee_id"]),
+        (Some("in_stock"), &Value::Null)
+    );
+}

@@ -120,8 +120,13 @@ async fn completion_effects(
     if before.status == WorkflowStatus::Completed || after.status != WorkflowStatus::Completed {
         return Ok(Vec::new());
     }
-    let effects =
-        AssetEffect::of_completion(after.template_key.as_deref(), after.asset_id, after.employee_id, &after.metadata);
+    let effects = AssetEffect::of_completion(
+        after.template_key.is_some(),
+        after.workflow_type,
+        after.asset_id,
+        after.employee_id,
+        &after.metadata,
+    );
     let mut changes = Vec::new();
     for (id, effect) in effects {
         // An id in the metadata that names no asset has nothing to update.
