@@ -43,6 +43,17 @@ impl RequestCounter {
     }
 }
 
+/// An app with the tenant `acme` on a fresh table, through a client that runs `interceptor`.
+async fn acme_app_with(interceptor: impl Intercept + 'static) -> TestApp {
+    let client = aws_sdk_dynamodb::Client::from_conf(emulator_config().interceptor(interceptor).build());
+    let table = format!("round-trips-{}", uuid::Uuid::now_v7().simple());
+    shared::store::dynamo::table::create_table(&client, &table).await.unwrap();
+    let app =
+        TestApp::on_store(Arc::new(DynamoStore::new(client, table)), Backend::Dynamo, Arc::new(FixedClock(test_now())));
+    app.add_tenant("acme").await;
+    app
+}
+
 fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
     pairs.iter().map(|(operation, count)| ((*operation).to_owned(), *count)).collect()
 }
@@ -50,12 +61,7 @@ fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
 #[tokio::test]
 async fn each_api_operation_makes_the_designed_dynamodb_requests() {
     let counter = RequestCounter::default();
-    let client = aws_sdk_dynamodb::Client::from_conf(emulator_config().interceptor(counter.clone()).build());
-    let table = format!("round-trips-{}", uuid::Uuid::now_v7().simple());
-    shared::store::dynamo::table::create_table(&client, &table).await.unwrap();
-    let store = Arc::new(DynamoStore::new(client, table));
-    let app = TestApp::on_store(store, Backend::Dynamo, Arc::new(FixedClock(test_now())));
-    app.add_tenant("acme").await;
+    let app = acme_app_with(counter.clone()).await;
     let token = admin("acme");
     // Warm the per-process tenant cache, as any instance that served a request before has it.
     app.request(Method::GET, "/api/v1/workflows/templates", Some(&token), None).await;
@@ -197,12 +203,7 @@ impl Intercept for WriteMeter {
 #[tokio::test]
 async fn write_units_per_operation_stay_lean() {
     let meter = WriteMeter::default();
-    let client = aws_sdk_dynamodb::Client::from_conf(emulator_config().interceptor(meter.clone()).build());
-    let table = format!("write-units-{}", uuid::Uuid::now_v7().simple());
-    shared::store::dynamo::table::create_table(&client, &table).await.unwrap();
-    let app =
-        TestApp::on_store(Arc::new(DynamoStore::new(client, table)), Backend::Dynamo, Arc::new(FixedClock(test_now())));
-    app.add_tenant("acme").await;
+    let app = acme_app_with(meter.clone()).await;
     let token = admin("acme");
     let employee = app
         .request(
@@ -249,12 +250,7 @@ async fn write_units_per_operation_stay_lean() {
 #[tokio::test]
 async fn tenant_template_texts_are_read_once_per_process() {
     let counter = RequestCounter::default();
-    let client = aws_sdk_dynamodb::Client::from_conf(emulator_config().interceptor(counter.clone()).build());
-    let table = format!("template-trips-{}", uuid::Uuid::now_v7().simple());
-    shared::store::dynamo::table::create_table(&client, &table).await.unwrap();
-    let app =
-        TestApp::on_store(Arc::new(DynamoStore::new(client, table)), Backend::Dynamo, Arc::new(FixedClock(test_now())));
-    app.add_tenant("acme").await;
+    let app = acme_app_with(counter.clone()).await;
     let token = admin("acme");
     app.request(Method::GET, "/api/v1/workflows/templates", Some(&token), None).await;
     counter.take();
