@@ -44,6 +44,17 @@ impl RequestCounter {
     }
 }
 
+/// An app with the tenant `acme` on a fresh table, through a client that runs `interceptor`.
+async fn acme_app_with(interceptor: impl Intercept + 'static) -> TestApp {
+    let client = aws_sdk_dynamodb::Client::from_conf(emulator_config().interceptor(interceptor).build());
+    let table = format!("round-trips-{}", uuid::Uuid::now_v7().simple());
+    shared::store::dynamo::table::create_table(&client, &table).await.unwrap();
+    let app =
+        TestApp::on_store(Arc::new(DynamoStore::new(client, table)), Backend::Dynamo, Arc::new(FixedClock(test_now())));
+    app.add_tenant("acme").await;
+    app
+}
+
 fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
     pairs.iter().map(|(operation, count)| ((*operation).to_owned(), *count)).collect()
 }
@@ -51,12 +62,7 @@ fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
 #[tokio::test]
 async fn each_api_operation_makes_the_designed_dynamodb_requests() {
     let counter = RequestCounter::default();
-    let client = aws_sdk_dynamodb::Client::from_conf(emulator_config().interceptor(counter.clone()).build());
-    let table = format!("round-trips-{}", uuid::Uuid::now_v7().simple());
-    shared::store::dynamo::table::create_table(&client, &table).await.unwrap();
-    let store = Arc::new(DynamoStore::new(client, table));
-    let app = TestApp::on_store(store, Backend::Dynamo, Arc::new(FixedClock(test_now())));
-    app.add_tenant("acme").await;
+    let app = acme_app_with(counter.clone()).await;
     let token = admin("acme");
     // Warm the per-process tenant cache, as any instance that served a request before has it.
     app.request(Method::GET, "/api/v1/workflows/templates", Some(&token), None).await;
@@ -212,12 +218,7 @@ impl Intercept for WriteMeter {
 #[tokio::test]
 async fn write_units_per_operation_stay_lean() {
     let meter = WriteMeter::default();
-    let client = aws_sdk_dynamodb::Client::from_conf(emulator_config().interceptor(meter.clone()).build());
-    let table = format!("write-units-{}", uuid::Uuid::now_v7().simple());
-    shared::store::dynamo::table::create_table(&client, &table).await.unwrap();
-    let app =
-        TestApp::on_store(Arc::new(DynamoStore::new(client, table)), Backend::Dynamo, Arc::new(FixedClock(test_now())));
-    app.add_tenant("acme").await;
+    let app = acme_app_with(meter.clone()).await;
     let token = admin("acme");
     let employee = app
         .request(
@@ -257,5 +258,56 @@ async fn write_units_per_operation_stay_lean() {
             let audit = writes.iter().find(|write| write.sort_key.starts_with("AUDIT#")).expect("an audit entry");
             assert!(audit.bytes < 1024, "an advance's audit entry is {} bytes", audit.bytes);
         }
+    }
+}
+
+/// A tenant template's step texts are read once per process: workflows made from it carry no
+/// copies, and the single-workflow routes join them in from a cache that never goes stale (a
+/// version's texts never change).
+#[tokio::test]
+async fn tenant_template_texts_are_read_once_per_process() {
+    let counter = RequestCounter::default();
+    let app = acme_app_with(counter.clone()).await;
+    let token = admin("acme");
+    app.request(Method::GET, "/api/v1/workflows/templates", Some(&token), None).await;
+    counter.take();
+
+    let template = json!({"key": "laptop_refresh", "title": "Laptop refresh", "workflow_type": "maintenance",
+        "steps": [{"name": "Order", "instructions": "Order the standard model."}, {"name": "Swap"}]});
+    let from_template = json!({"template_key": "laptop_refresh"});
+    let mut id = String::new();
+    let operations: [(&str, Method, &str, Option<Value>); 6] = [
+        ("create template", Method::POST, "/api/v1/workflows/templates", Some(template)),
+        ("list templates", Method::GET, "/api/v1/workflows/templates", None),
+        ("from tenant template, first", Method::POST, "/api/v1/workflows/from-template", Some(from_template.clone())),
+        ("get", Method::GET, "/api/v1/workflows/{id}", None),
+        ("from tenant template, again", Method::POST, "/api/v1/workflows/from-template", Some(from_template)),
+        ("start", Method::POST, "/api/v1/workflows/{id}/start", None),
+    ];
+    let mut report = Vec::new();
+    for (name, method, path, body) in operations {
+        let response = app.request(method, &path.replace("{id}", &id), Some(&token), body).await;
+        assert!(response.status.is_success(), "{name}: {:?}", response.body);
+        if id.is_empty() && name.starts_with("from") {
+            id = response.data()["id"].as_str().unwrap().to_owned();
+            assert_eq!(response.data()["steps"][0]["instructions"], "Order the standard model.");
+        }
+        report.push((name, counter.take()));
+    }
+    println!("\nDynamoDB requests with a tenant template (moto, tenant cache warm):");
+    for (name, requests) in &report {
+        println!("  {name:<32} {requests:?}");
+    }
+    let expected = [
+        counts(&[("TransactWriteItems", 1)]),
+        counts(&[("Query", 1)]),
+        // The template, the workflow with its audit entry, then the version's texts, once.
+        counts(&[("GetItem", 2), ("TransactWriteItems", 1)]),
+        counts(&[("GetItem", 1)]),
+        counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+        counts(&[("GetItem", 1), ("TransactWriteItems", 1)]),
+    ];
+    for ((name, requests), expected) in report.iter().zip(expected) {
+        assert_eq!(requests, &expected, "{name}");
     }
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::secret::Sealed;
 use super::validation::{Email, FieldErrors, Team, TenantId, text_within};
-use super::workflow::{AssetSummary, EmployeeSummary};
+use super::workflow::{AssetSummary, EmployeeSummary, WorkflowType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -205,18 +205,26 @@ impl AssetEffect {
         }
     }
 
-    /// The assets a completed workflow of `template_key` affects, and how: its `asset_id` and,
-    /// for returns, every id in `metadata.asset_ids`.
+    /// The assets a completed workflow made from a template affects, and how: its `asset_id`
+    /// and, for returns, every id in `metadata.asset_ids`. The template's `workflow_type` says
+    /// which, so a tenant's own template acts as the built-in of its type does (an offboarding
+    /// template returns the equipment an HRIS termination listed); a custom workflow changes no
+    /// asset.
     pub fn of_completion(
-        template_key: Option<&str>,
+        made_from_template: bool,
+        workflow_type: WorkflowType,
         asset_id: Option<Uuid>,
         employee_id: Option<Uuid>,
         metadata: &serde_json::Map<String, serde_json::Value>,
     ) -> Vec<(Uuid, AssetEffect)> {
-        let effect = match template_key {
-            Some("equipment_return") => Self::ReturnToStock,
-            Some("incoming_hardware") => Self::Deploy { employee: employee_id },
-            Some("emergency_replacement") => Self::Repair,
+        if !made_from_template {
+            return Vec::new();
+        }
+        // The types of incoming_hardware, equipment_return and emergency_replacement.
+        let effect = match workflow_type {
+            WorkflowType::Offboarding => Self::ReturnToStock,
+            WorkflowType::Procurement => Self::Deploy { employee: employee_id },
+            WorkflowType::Repair => Self::Repair,
             _ => return Vec::new(),
         };
         let mut ids: Vec<Uuid> = asset_id.into_iter().collect();
@@ -406,16 +414,19 @@ mod tests {
     fn completion_effects_follow_the_template() {
         let (a, b, employee) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         let listed = json!({"asset_ids": [b.to_string(), "not-a-uuid"]}).as_object().unwrap().clone();
-        let returned = AssetEffect::of_completion(Some("equipment_return"), Some(a), None, &listed);
+        let effects = |key: Option<&str>, kind: WorkflowType, employee: Option<Uuid>| {
+            AssetEffect::of_completion(key.is_some(), kind, Some(a), employee, &listed)
+        };
+        let returned = effects(Some("equipment_return"), WorkflowType::Offboarding, None);
         assert_eq!(returned, vec![(a, AssetEffect::ReturnToStock), (b, AssetEffect::ReturnToStock)]);
-        let deployed = AssetEffect::of_completion(Some("incoming_hardware"), Some(a), Some(employee), &listed);
+        let deployed = effects(Some("incoming_hardware"), WorkflowType::Procurement, Some(employee));
         assert_eq!(deployed, vec![(a, AssetEffect::Deploy { employee: Some(employee) })]);
-        assert_eq!(
-            AssetEffect::of_completion(Some("emergency_replacement"), Some(a), None, &listed),
-            vec![(a, AssetEffect::Repair)]
-        );
-        assert!(AssetEffect::of_completion(Some("new_employee"), Some(a), None, &listed).is_empty());
-        assert!(AssetEffect::of_completion(None, Some(a), None, &listed).is_empty());
+        assert_eq!(effects(Some("emergency_replacement"), WorkflowType::Repair, None), vec![(a, AssetEffect::Repair)]);
+        assert!(effects(Some("new_employee"), WorkflowType::Onboarding, None).is_empty());
+        assert!(effects(None, WorkflowType::Offboarding, None).is_empty(), "a custom workflow changes no asset");
+        let tenant_return = effects(Some("leaver_kit"), WorkflowType::Offboarding, None);
+        assert_eq!(tenant_return, returned, "a tenant template acts as the built-in of its type");
+        assert!(effects(Some("laptop_refresh"), WorkflowType::Maintenance, None).is_empty());
     }
 
     #[test]
