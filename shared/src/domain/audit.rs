@@ -79,9 +79,17 @@ impl AuditEntry {
         }
     }
 
-    /// Records the difference between `before` (absent for a creation) and `after`.
+    /// Records the difference between `before` (absent for a creation) and `after`. A creation
+    /// records the item's fields but not its steps: a workflow's come from its template version
+    /// (`template_key`, `template_version`) or are its own as created, a template keeps each
+    /// version's; the item shows them, and every later change of a step is recorded step by
+    /// step. Listing them would copy most of the item into the entry.
     pub fn with_diff<T: Serialize>(mut self, before: Option<&T>, after: &T) -> AuditEntry {
-        self.changes = diff(before.map(to_object).unwrap_or_default(), to_object(after));
+        let mut after = to_object(after);
+        if before.is_none() {
+            after.remove(STEPS);
+        }
+        self.changes = diff(before.map(to_object).unwrap_or_default(), after);
         self
     }
 }
@@ -130,7 +138,11 @@ fn diff(before: Map<String, Value>, after: Map<String, Value>) -> Map<String, Va
         let change = match field.as_str() {
             // Contract §8: steps keyed by their order, each with only its changed fields, so an
             // advance records the two steps it touched, not two copies of the whole list.
-            STEPS => Value::Object(keyed_diff(&old, &new, |step| step.get("order").map(Value::to_string))),
+            STEPS => match keyed_diff(&old, &new, |step| step.get("order").map(Value::to_string)) {
+                // Only texts differed, which entries leave out.
+                steps if steps.is_empty() => continue,
+                steps => Value::Object(steps),
+            },
             _ => from_to(old, new),
         };
         changes.insert(field, change);
@@ -234,16 +246,27 @@ mod tests {
     }
 
     #[test]
-    fn a_creation_records_its_steps_without_their_texts() {
-        let after = json!({"title": "A", "archived": false, "tags": [], "steps": [{"order": 1, "name": "Ship", "description": "d", "instructions": "long", "completed": false, "notes": []}]});
+    fn a_creation_records_its_fields_but_not_its_steps_or_blank_values() {
+        let after = json!({"title": "A", "archived": false, "tags": [], "total_steps": 1, "steps": [{"order": 1, "name": "Ship"}]});
         let tenant = TenantId::parse("acme").unwrap();
         let at = "2026-11-25T09:00:00Z".parse().unwrap();
         let entry =
             AuditEntry::new(&tenant, "u1", "workflow.created", TargetType::Workflow, "w", at).with_diff(None, &after);
         assert_eq!(
             Value::Object(entry.changes),
-            json!({"title": {"from": null, "to": "A"}, "steps": {"1": {"order": {"from": null, "to": 1}, "name": {"from": null, "to": "Ship"}}}})
+            json!({"title": {"from": null, "to": "A"}, "total_steps": {"from": null, "to": 1}})
         );
+    }
+
+    #[test]
+    fn a_step_keeps_no_texts_in_its_changes() {
+        let before = json!({"steps": [{"order": 1, "name": "Ship", "description": "d"}]});
+        let after = json!({"steps": [{"order": 1, "name": "Ship", "description": "e", "instructions": "long"}]});
+        let tenant = TenantId::parse("acme").unwrap();
+        let at = "2026-11-25T09:00:00Z".parse().unwrap();
+        let entry = AuditEntry::new(&tenant, "u1", "workflow.updated", TargetType::Workflow, "w", at)
+            .with_diff(Some(&before), &after);
+        assert_eq!(Value::Object(entry.changes), json!({}));
     }
 
     #[test]
