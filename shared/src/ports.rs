@@ -14,6 +14,7 @@ use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::messages::OutgoingEmail;
 use crate::domain::stats::{StatsScope, Totals};
 use crate::domain::tenant::{Tenant, Timezone};
+use crate::domain::user::User;
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{
     AssetSummary, EmployeeSummary, Priority, TaskPosition, Workflow, WorkflowStatus, WorkflowType,
@@ -96,6 +97,12 @@ impl Listed for Workflow {
 }
 
 impl Listed for Employee {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl Listed for User {
     fn id(&self) -> Uuid {
         self.id
     }
@@ -442,6 +449,23 @@ pub trait HrisStore: Send + Sync {
     async fn set_sync_cursor(&self, tenant: &TenantId, cursor: &str) -> Result<(), StoreError>;
 }
 
+/// The people who sign in (contract §11), each in one tenant. An email is a user of one tenant
+/// at most, whatever its case: a global claim of the email rides in the transaction that stores
+/// the user. A user's email never changes.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Stores a new user with its audit entry; `Taken("email")` when the email is a user of any
+    /// tenant, `AlreadyExists` when the id is taken.
+    async fn insert_user(&self, user: &User, audit: &AuditEntry) -> Result<(), StoreError>;
+    async fn get_user(&self, tenant: &TenantId, id: Uuid) -> Result<Option<User>, StoreError>;
+    /// The user with this email, in whichever tenant.
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
+    /// Replaces a user whose stored version is `expected_version`, with its audit entry.
+    async fn update_user(&self, user: &User, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// The tenant's users by id, descending (one Query).
+    async fn list_users(&self, tenant: &TenantId, after: Option<Uuid>, limit: usize) -> Result<Page<User>, StoreError>;
+}
+
 /// The tenant's audit trail.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -456,12 +480,28 @@ pub trait StatsStore: Send + Sync {
 
 /// Everything the API and the jobs need from a store.
 pub trait Store:
-    TenantStore + WorkflowStore + DirectoryStore + AuditStore + JobStore + StatsStore + HrisStore + ConnectionStore
+    TenantStore
+    + WorkflowStore
+    + DirectoryStore
+    + AuditStore
+    + JobStore
+    + StatsStore
+    + HrisStore
+    + ConnectionStore
+    + UserStore
 {
 }
 
 impl<T> Store for T where
-    T: TenantStore + WorkflowStore + DirectoryStore + AuditStore + JobStore + StatsStore + HrisStore + ConnectionStore
+    T: TenantStore
+        + WorkflowStore
+        + DirectoryStore
+        + AuditStore
+        + JobStore
+        + StatsStore
+        + HrisStore
+        + ConnectionStore
+        + UserStore
 {
 }
 

@@ -20,13 +20,14 @@ use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, StatsScope, Totals};
 use crate::domain::tenant::{Tenant, Timezone};
+use crate::domain::user::User;
 use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
     AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
     DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page,
-    StatsStore, StoreError, TaskPage, TaskQuery, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    StatsStore, StoreError, TaskPage, TaskQuery, TenantStore, UserStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -55,6 +56,9 @@ struct TenantData {
     /// This tenant's parts of the job runs that handled it, oldest first.
     #[serde(default)]
     job_runs: Vec<JobRecord>,
+    /// The people who sign in, by id (their tokens' `sub`).
+    #[serde(default)]
+    users: BTreeMap<Uuid, User>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -167,6 +171,10 @@ struct State {
     connections: BTreeMap<String, Connection>,
     /// Job runs, oldest first.
     jobs: Vec<JobRecord>,
+    /// Every user's email, with the tenant and id of the user holding it: an email is a user
+    /// of one tenant at most.
+    #[serde(default)]
+    user_emails: BTreeMap<Email, (TenantId, Uuid)>,
 }
 
 impl State {
@@ -738,5 +746,46 @@ impl ConnectionStore for MemoryStore {
 
     async fn connections(&self, tenant: &TenantId) -> Result<Vec<Connection>, StoreError> {
         Ok(self.lock().connections.values().filter(|connection| &connection.tenant_id == tenant).cloned().collect())
+    }
+}
+
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn insert_user(&self, user: &User, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::AlreadyExists, |state| {
+            if state.user_emails.contains_key(&user.email) {
+                return Err(StoreError::Taken("email"));
+            }
+            let data = state.tenant_mut(&user.tenant_id);
+            if data.users.contains_key(&user.id) {
+                return Err(StoreError::AlreadyExists);
+            }
+            data.users.insert(user.id, user.clone());
+            state.user_emails.insert(user.email.clone(), (user.tenant_id.clone(), user.id));
+            Ok(())
+        })
+    }
+
+    async fn get_user(&self, tenant: &TenantId, id: Uuid) -> Result<Option<User>, StoreError> {
+        Ok(self.read(tenant, |data| data.users.get(&id).cloned()).flatten())
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let state = self.lock();
+        let holder = state.user_emails.get(email);
+        Ok(holder.and_then(|(tenant, id)| state.tenants.get(tenant)?.users.get(id).cloned()))
+    }
+
+    async fn update_user(&self, user: &User, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::Conflict, |state| {
+            let data = state.tenant_mut(&user.tenant_id);
+            TenantData::at_version(&data.users, user.id, expected_version, |stored| stored.version)?;
+            data.users.insert(user.id, user.clone());
+            Ok(())
+        })
+    }
+
+    async fn list_users(&self, tenant: &TenantId, after: Option<Uuid>, limit: usize) -> Result<Page<User>, StoreError> {
+        Ok(self.read(tenant, |data| page_of(&data.users, after, limit, |_| true)).unwrap_or_else(empty_page))
     }
 }
