@@ -14,7 +14,7 @@ use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::messages::OutgoingEmail;
 use crate::domain::stats::{StatsScope, Totals};
 use crate::domain::tenant::{Tenant, Timezone};
-use crate::domain::user::User;
+use crate::domain::user::{Invitation, User};
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{
     AssetSummary, EmployeeSummary, Priority, TaskPosition, Workflow, WorkflowStatus, WorkflowType,
@@ -575,4 +575,47 @@ pub enum PushError {
 #[async_trait]
 pub trait Pusher: Send + Sync {
     async fn push(&self, connection_id: &str, message: &str) -> Result<(), PushError>;
+}
+
+/// Why the identity provider did not do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    /// The provider already has an account under this email.
+    #[error("the identity provider already has an account for this email")]
+    Exists,
+    /// The provider has no account under this email.
+    #[error("the identity provider has no account for this email")]
+    Unknown,
+    /// The provider did not answer in time or asked to slow down (503).
+    #[error("the identity provider did not answer in time: {0}")]
+    Busy(String),
+    /// The message is for logs, never for clients.
+    #[error("identity provider failure: {0}")]
+    Unavailable(String),
+}
+
+/// An account of the identity provider, as it lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The `sub` of the account's tokens.
+    pub id: Uuid,
+    pub email: Email,
+    pub enabled: bool,
+}
+
+/// Where people sign in (contract §11): Amazon Cognito when deployed, the local server's own
+/// sign-in locally. Accounts are named by their email, which never changes.
+#[async_trait]
+pub trait IdentityProvider: Send + Sync {
+    /// Creates the account with the user's tenant, role and team, and sends the invitation;
+    /// answers the account's id (the `sub` of its tokens).
+    async fn invite(&self, invitation: &Invitation) -> Result<Uuid, IdentityError>;
+    /// Writes the user's tenant, role and team onto the account.
+    async fn update_attributes(&self, user: &User) -> Result<(), IdentityError>;
+    async fn disable(&self, email: &Email) -> Result<(), IdentityError>;
+    async fn enable(&self, email: &Email) -> Result<(), IdentityError>;
+    /// Removes an invited account whose user could not be stored.
+    async fn remove(&self, email: &Email) -> Result<(), IdentityError>;
+    /// The accounts whose tenant is `tenant`.
+    async fn tenant_accounts(&self, tenant: &TenantId) -> Result<Vec<Account>, IdentityError>;
 }

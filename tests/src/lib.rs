@@ -29,7 +29,6 @@ use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Role;
 use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, TenantId};
-use shared::http::AppState;
 use shared::ports::Store;
 use shared::store::dynamo::DynamoStore;
 use shared::store::memory::MemoryStore;
@@ -164,7 +163,7 @@ impl TestApp {
 
     pub fn configured(store: Arc<dyn Store>, backend: Backend, clock: Arc<dyn Clock>, config: ApiConfig) -> Self {
         let local = assetronics_local::Local::new(clock.clone());
-        let state = AppState::new(store.clone(), &config, clock, local.channels());
+        let state = assetronics_local::state(store.clone(), &config, clock, &local);
         Self {
             router: assetronics_local::app(state, &config, &local),
             store,

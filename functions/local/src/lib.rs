@@ -2,6 +2,7 @@
 //! DynamoDB (`STORE=dynamodb`), seeded with a demo tenant.
 
 pub mod console;
+pub mod identity;
 pub mod live;
 
 use std::path::PathBuf;
@@ -62,6 +63,13 @@ impl Local {
     pub fn channels(&self) -> Channels {
         Channels { mailer: self.outbox.clone(), chat: self.outbox.clone(), events: Arc::new(LoggedEvents) }
     }
+}
+
+/// The local server's state: `store`, the outbox for mail and chat, and the local sign-in as
+/// the identity provider (its invitations go to the outbox).
+pub fn state(store: Arc<dyn Store>, config: &ApiConfig, clock: Arc<dyn Clock>, local: &Local) -> AppState {
+    let identity = identity::LocalIdentity::new(store.clone(), local.outbox.clone(), config.frontend_url.clone());
+    AppState::new(store, config, clock, local.channels()).with_identity(Arc::new(identity))
 }
 
 /// The served application, with the local-only routes and the web console.

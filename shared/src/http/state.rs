@@ -11,7 +11,7 @@ use crate::domain::hris_url::UrlPolicy;
 use crate::hris::HrisService;
 use crate::jobs::JobRunner;
 use crate::notify::{Channels, Notifier};
-use crate::ports::{HrisApi, Store};
+use crate::ports::{HrisApi, IdentityProvider, Store};
 use crate::secrets::SecretBox;
 
 use super::cursor::CursorSigner;
@@ -30,6 +30,9 @@ pub struct AppState {
     pub hris_api: Arc<dyn HrisApi>,
     /// Which HRIS API URLs are accepted when set and when used.
     pub hris_urls: UrlPolicy,
+    /// Where people are invited and disabled; none when the operator brings their own identity
+    /// provider (its people are managed there, and their tokens accepted on their claims).
+    pub identity: Option<Arc<dyn IdentityProvider>>,
 }
 
 impl AppState {
@@ -47,7 +50,13 @@ impl AppState {
             notifier: Arc::new(notifier),
             hris_api: Arc::new(BambooHr::new(HttpClient::new(std::time::Duration::from_secs(5)))),
             hris_urls: config.hris_urls,
+            identity: None,
         }
+    }
+
+    /// This state with people invited through `identity`.
+    pub fn with_identity(self, identity: Arc<dyn IdentityProvider>) -> Self {
+        Self { identity: Some(identity), ..self }
     }
 }
 
