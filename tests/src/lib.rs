@@ -10,6 +10,7 @@ pub mod job_cases;
 pub mod stalling_proxy;
 pub mod step_cases;
 pub mod store_cases;
+pub mod user_cases;
 pub mod webhook_cases;
 
 use std::sync::Arc;
@@ -222,8 +223,26 @@ pub async fn finish_every_step(app: &TestApp, token: &str, id: &str) -> TestResp
 /// Signs a token for a caller; `exp` one hour after the real now (tokens are checked against the
 /// real clock, whatever the app's clock says).
 pub fn token(role: Role, tenant: Option<&str>, email: Option<&str>, team: Option<&str>) -> String {
+    token_of(&format!("user-{}", email.unwrap_or("none")), role, tenant, email, team)
+}
+
+/// The token an invited user gets: the claims the Cognito trigger writes from their record (a
+/// user of the users API, as JSON).
+pub fn user_token(user: &Value) -> String {
+    let role = serde_json::from_value(user["role"].clone()).expect("a user's role");
+    token_of(
+        user["id"].as_str().expect("a user id"),
+        role,
+        user["tenant_id"].as_str(),
+        user["email"].as_str(),
+        user["team"].as_str(),
+    )
+}
+
+/// A token with this `sub` and these claims.
+pub fn token_of(sub: &str, role: Role, tenant: Option<&str>, email: Option<&str>, team: Option<&str>) -> String {
     let claims = Claims {
-        sub: format!("user-{}", email.unwrap_or("none")),
+        sub: sub.to_owned(),
         email: email.map(str::to_owned),
         tenant: tenant.map(str::to_owned),
         role,

@@ -1,6 +1,7 @@
 //! The tenants route group: provisioning and suspension (platform administrators), each
-//! tenant's own settings, its audit trail and its job runs (tenant administrators, modules
-//! `audit` and `job_runs`; platform administrators see whole job runs). Secrets
+//! tenant's own settings, its audit trail, its job runs and its users (tenant administrators,
+//! modules `audit`, `job_runs` and `users`; platform administrators see whole job runs and
+//! invite a tenant's first admin). Secrets
 //! are sealed before they are stored and are never shown again: responses say only whether
 //! each is set.
 
@@ -22,6 +23,7 @@ use utoipa::{OpenApi, ToSchema};
 
 mod audit;
 mod job_runs;
+mod users;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tenant/settings", get(get_settings).patch(update_settings))
         .merge(audit::routes())
         .merge(job_runs::routes())
+        .merge(users::routes())
 }
 
 #[derive(OpenApi)]
@@ -44,6 +47,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = TenantsApi::openapi();
     document.merge(audit::openapi());
     document.merge(job_runs::openapi());
+    document.merge(users::openapi());
     document
 }
 
