@@ -168,3 +168,28 @@ pub async fn platform_admins_invite_a_tenants_first_admin(backend: Backend) {
     }
     assert_eq!(patch(&app, &ann_token, id, json!({"team": "it"})).await.status, StatusCode::OK);
 }
+
+pub async fn a_disabled_users_tokens_are_refused_and_a_sub_without_a_user_is_taken_on_its_claims(backend: Backend) {
+    let app = app(backend).await;
+    let priya = invited(&app, "acme", json!({"email": "priya@acme.example", "role": "user"})).await;
+    let priya_token = user_token(&priya);
+    let workflows = |token: String| {
+        let app = app.clone();
+        async move { app.request(Method::GET, "/api/v1/workflows", Some(&token), None).await.status }
+    };
+    assert_eq!(workflows(priya_token.clone()).await, StatusCode::OK);
+    let id = priya["id"].as_str().unwrap();
+    assert_eq!(patch(&app, &admin("acme"), id, json!({"status": "disabled"})).await.status, StatusCode::OK);
+    let refused = app.request(Method::GET, "/api/v1/workflows", Some(&priya_token), None).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "at once through the process that disabled her");
+    assert_eq!(refused.header("www-authenticate"), Some("Bearer"));
+    assert_eq!(patch(&app, &admin("acme"), id, json!({"status": "active"})).await.status, StatusCode::OK);
+    assert_eq!(workflows(priya_token).await, StatusCode::OK, "enabled again");
+
+    let unknown =
+        crate::token_of(&uuid::Uuid::now_v7().to_string(), Role::User, Some("acme"), Some("ext@acme.example"), None);
+    assert_eq!(workflows(unknown).await, StatusCode::OK, "a sub that names no user: its claims decide");
+    let mut elsewhere = priya.clone();
+    elsewhere["tenant_id"] = json!("globex");
+    assert_eq!(workflows(user_token(&elsewhere)).await, StatusCode::OK, "her id names no user of globex");
+}

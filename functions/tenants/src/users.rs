@@ -223,6 +223,7 @@ async fn update_user(
     )
     .with_diff(Some(&user), &changed);
     state.store.update_user(&changed, user.version, &audit).await?;
+    state.users.evict(&changed.tenant_id, changed.id);
     tracing::info!(tenant_id = %changed.tenant_id, user_id = %changed.id, "user changed");
     Ok(respond(&changed, None))
 }

@@ -15,7 +15,7 @@ use crate::ports::{HrisApi, IdentityProvider, Store};
 use crate::secrets::SecretBox;
 
 use super::cursor::CursorSigner;
-use super::tenant_cache::TenantCache;
+use super::read_cache::{TenantCache, UserStatusCache};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -24,6 +24,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub cursors: CursorSigner,
     pub tenants: Arc<TenantCache>,
+    /// Callers' user statuses (a disabled user's tokens are refused).
+    pub users: Arc<UserStatusCache>,
     pub secrets: Arc<SecretBox>,
     pub notifier: Arc<Notifier>,
     /// Tenants' HRIS APIs (BambooHR).
@@ -46,6 +48,7 @@ impl AppState {
             clock,
             cursors: CursorSigner::new(config.cursor_secret.as_bytes()),
             tenants: Arc::default(),
+            users: Arc::default(),
             secrets: config.secrets.clone(),
             notifier: Arc::new(notifier),
             hris_api: Arc::new(BambooHr::new(HttpClient::new(std::time::Duration::from_secs(5)))),
