@@ -7,6 +7,7 @@ pub mod audit_cases;
 pub mod directory_cases;
 pub mod isolation_cases;
 pub mod job_cases;
+pub mod jwks_server;
 pub mod stalling_proxy;
 pub mod step_cases;
 pub mod store_cases;
@@ -34,6 +35,11 @@ use shared::ports::Store;
 use shared::store::dynamo::DynamoStore;
 use shared::store::memory::MemoryStore;
 use tower::ServiceExt;
+
+/// A file of `tests/fixtures` (test keys and key sets).
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/").to_owned() + name).expect("a test fixture")
+}
 
 /// The emulator endpoint that `scripts/test` exports.
 const ENDPOINT_VARIABLE: &str = "ASSETRONICS_DYNAMODB_ENDPOINT";
