@@ -193,3 +193,39 @@ pub async fn a_disabled_users_tokens_are_refused_and_a_sub_without_a_user_is_tak
     elsewhere["tenant_id"] = json!("globex");
     assert_eq!(workflows(user_token(&elsewhere)).await, StatusCode::OK, "her id names no user of globex");
 }
+
+pub async fn the_local_sign_in_lists_every_tenants_active_users(backend: Backend) {
+    let app = app(backend).await;
+    let ann = invited(&app, "acme", json!({"email": "ann@acme.example", "role": "admin", "first_name": "Ann"})).await;
+    let sam = invited(&app, "acme", json!({"email": "sam@acme.example", "role": "manager", "team": "design"})).await;
+    let eve = invited(&app, "globex", json!({"email": "eve@globex.example", "role": "user", "last_name": "Ng"})).await;
+    let choices = app.request(Method::GET, "/local/sign-in", None, None).await;
+    assert_eq!(choices.status, StatusCode::OK);
+    let listed: Vec<_> = choices
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|choice| (choice["id"].clone(), choice["name"].clone(), choice["role"].clone(), choice["team"].clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (ann["id"].clone(), json!("Ann"), json!("admin"), Value::Null),
+            (sam["id"].clone(), json!("sam@acme.example"), json!("manager"), json!("design")),
+            (eve["id"].clone(), json!("Ng"), json!("user"), Value::Null),
+        ],
+        "by tenant, then role"
+    );
+    let sam_token = choices.data()[1]["token"].as_str().unwrap().to_owned();
+    let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(&sam_token).unwrap().claims;
+    assert_eq!((&claims["sub"], &claims["tenant"], &claims["team"]), (&sam["id"], &json!("acme"), &json!("design")));
+    let works = app.request(Method::GET, "/api/v1/workflows", Some(&sam_token), None).await;
+    assert_eq!(works.status, StatusCode::OK);
+
+    let id = sam["id"].as_str().unwrap();
+    assert_eq!(patch(&app, &admin("acme"), id, json!({"status": "disabled"})).await.status, StatusCode::OK);
+    let after = app.request(Method::GET, "/local/sign-in", None, None).await;
+    let ids: Vec<_> = after.data().as_array().unwrap().iter().map(|choice| choice["id"].clone()).collect();
+    assert_eq!(ids, [ann["id"].clone(), eve["id"].clone()], "a disabled user cannot be picked");
+}
