@@ -114,6 +114,7 @@ async fn create_tenant(
     Ok(respond(&tenant, Some(format!("/api/v1/tenants/{}", tenant.id))))
 }
 
+/// The tenant named by a path's `{id}`: 404 when there is none.
 async fn load(state: &AppState, id: &str) -> Result<Tenant, AppError> {
     let not_found = || AppError::NotFound(format!("no tenant {id}"));
     let id = TenantId::parse(id).map_err(|_| not_found())?;

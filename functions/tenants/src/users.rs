@@ -167,10 +167,8 @@ async fn invite_first_user(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewUserRequest>,
 ) -> Result<Response, AppError> {
-    let not_found = || AppError::NotFound(format!("no tenant {id}"));
-    let tenant = TenantId::parse(&id).map_err(|_| not_found())?;
-    state.store.get_tenant(&tenant).await?.ok_or_else(not_found)?;
-    invite(&state, &admin.user_id, tenant, body).await
+    let tenant = crate::load(&state, &id).await?;
+    invite(&state, &admin.user_id, tenant.id, body).await
 }
 
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
