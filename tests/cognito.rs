@@ -11,17 +11,27 @@ use shared::domain::user::{Invitation, UserRole};
 use shared::domain::validation::{Email, Team, TenantId};
 use shared::ports::{IdentityError, IdentityProvider};
 
-fn client() -> Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+fn config() -> aws_sdk_cognitoidentityprovider::config::Builder {
+    aws_sdk_cognitoidentityprovider::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(emulator_endpoint())
         .credentials_provider(Credentials::new("test", "test", None, None, "static"))
-        .timeout_config(call_timeouts())
-        .retry_config(call_retries())
-        .build();
-    Client::from_conf(config)
 }
+
+/// The adapter's client, with the deadlines and retries of the deployed functions.
+fn bounded_client() -> Client {
+    Client::from_conf(config().timeout_config(call_timeouts()).retry_config(call_retries()).build())
+}
+
+/// The test's own client, which sets the scene and reads the pool back without deadlines: moto
+/// makes a pool's signing keys when it creates it, which can take seconds on a busy machine.
+fn scene_client() -> Client {
+    Client::from_conf(config().build())
+}
+
+/// One test at a time: moto is single-threaded, and a pool being created stalls every other call.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A pool shaped like `template.yaml`'s: email sign-in, the three custom attributes.
 async fn new_pool(client: &Client) -> String {
@@ -69,9 +79,10 @@ async fn account(client: &Client, pool: &str, email: &str) -> (std::collections:
 
 #[tokio::test]
 async fn invited_accounts_carry_the_users_placement_and_follow_its_changes() {
-    let client = client();
+    let _serial = SERIAL.lock().await;
+    let client = scene_client();
     let pool = new_pool(&client).await;
-    let cognito = CognitoIdentity::new(client.clone(), &pool);
+    let cognito = CognitoIdentity::new(bounded_client(), &pool);
     let sam = invitation("acme", "Sam.Taylor@acme.example", UserRole::Manager, Some("design"));
     let id = cognito.invite(&sam).await.expect("the invitation is sent");
 
@@ -106,9 +117,10 @@ async fn invited_accounts_carry_the_users_placement_and_follow_its_changes() {
 
 #[tokio::test]
 async fn a_tenants_accounts_are_listed_without_the_others() {
-    let client = client();
+    let _serial = SERIAL.lock().await;
+    let client = scene_client();
     let pool = new_pool(&client).await;
-    let cognito = CognitoIdentity::new(client.clone(), &pool);
+    let cognito = CognitoIdentity::new(bounded_client(), &pool);
     let mut acme = Vec::new();
     for n in 0..3 {
         let invited = invitation("acme", &format!("person{n}@acme.example"), UserRole::User, None);
