@@ -104,10 +104,11 @@ async fn visible_to_everyone(app: &TestApp) -> String {
     id
 }
 
-/// The matrix for callers with hand-made tokens, then for invited users: one after the other, so
-/// that the emulator serves one matrix at a time.
 pub async fn the_role_and_route_matrix_holds(backend: Backend) {
     role_and_route_matrix(backend, Tokens::HandMade).await;
+}
+
+pub async fn the_role_and_route_matrix_holds_for_invited_users(backend: Backend) {
     role_and_route_matrix(backend, Tokens::Invited).await;
 }
 
