@@ -114,7 +114,12 @@ async fn the_broadcaster_posts_to_the_scope_and_reports_poison_records() {
     let pusher = ApiGatewayPusher::new(management_client());
     let created = workflow("it");
     let mut poison = record("2", None, &created);
-    poison.change.new_image.insert("status".into(), serde_dynamo::AttributeValue::S("exploded".into()));
+    match poison.change.new_image.get_mut(shared::store::dynamo::DOC) {
+        Some(serde_dynamo::AttributeValue::M(fields)) => {
+            fields.insert("status".into(), serde_dynamo::AttributeValue::S("exploded".into()));
+        }
+        other => panic!("a workflow image keeps its fields in `doc`: {other:?}"),
+    }
     let event = {
         let mut event = DynamoDbEvent::default();
         event.records = vec![record("1", None, &created), poison, record("3", None, &workflow("sales"))];

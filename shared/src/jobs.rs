@@ -21,7 +21,7 @@ use crate::domain::validation::Email;
 use crate::domain::workflow::Workflow;
 use crate::hris::HrisService;
 use crate::notify::Notifier;
-use crate::ports::{Store, StoreError};
+use crate::ports::{Form, Store, StoreError};
 use crate::telemetry::{duration_metric, metric};
 
 /// Completed workflows are archived this many days after their completion date.
@@ -58,10 +58,13 @@ impl Tally {
     }
 }
 
-/// A tenant a run handles, the date it handles it for, and the claim that makes it once a day.
+/// A tenant a run handles, the date it handles it for, the instant the run stands for (the
+/// schedule's firing, or the job's local hour on `date` for a run as on a date), and the claim
+/// that makes it once a day.
 struct Turn {
     tenant: Tenant,
     date: NaiveDate,
+    at: DateTime<Utc>,
     claim: Option<Claim>,
 }
 
@@ -134,8 +137,11 @@ impl JobRunner {
         let every_tenant = |date: Option<NaiveDate>, at: DateTime<Utc>| async move {
             let tenants =
                 self.store.tenants().await?.into_iter().filter(|tenant| tenant.is_active() && has_work(tenant));
-            let turns =
-                tenants.map(|tenant| Turn { date: date.unwrap_or_else(|| tenant.today(at)), tenant, claim: None });
+            let turns = tenants.map(|tenant| {
+                let wall_clock = date.zip(job.local_hour()).and_then(|(date, hour)| date.and_hms_opt(hour, 0, 0));
+                let at = wall_clock.map_or(at, |wall_clock| tenant.timezone.instant_at(wall_clock));
+                Turn { date: date.unwrap_or_else(|| tenant.today(at)), at, tenant, claim: None }
+            });
             Ok::<_, StoreError>(turns.collect())
         };
         let (at, hour) = match (occasion, job.local_hour()) {
@@ -147,7 +153,7 @@ impl JobRunner {
         for zone in self.store.tenant_zones().await? {
             let Some(date) = daily_run_date(&zone, at, hour) else { continue };
             for tenant in self.store.active_tenants_in(&zone).await? {
-                turns.push(Turn { tenant, date, claim: Some(Claim::DailyRun { job, date }) });
+                turns.push(Turn { tenant, date, at, claim: Some(Claim::DailyRun { job, date }) });
             }
         }
         Ok(turns)
@@ -159,7 +165,7 @@ impl JobRunner {
         let (tenant, today) = (&turn.tenant, turn.date);
         let mut tally = Tally::default();
         let outcome = match job {
-            JobName::OverdueReminders => self.remind(tenant, today, &mut tally).await,
+            JobName::OverdueReminders => self.remind(tenant, today, turn.at, &mut tally).await,
             JobName::AutoStart => self.auto_start(tenant, today, &mut tally).await,
             JobName::Archive => self.archive(tenant, today, &mut tally).await,
             JobName::HrisSync => self.sync(tenant, &mut tally).await,
@@ -174,16 +180,39 @@ impl JobRunner {
     }
 
     /// One digest a day per person of everything overdue that is theirs (assigned to them, or
-    /// to no one: the tenant's IT address), whatever the number of runs: the person's day is
-    /// claimed before the email is sent, and given back when the send fails so a later run
-    /// tries again.
-    async fn remind(&self, tenant: &Tenant, today: NaiveDate, tally: &mut Tally) -> Result<(), StoreError> {
-        let overdue = self.store.open_due_before(&tenant.id, today).await?;
+    /// to no one: the tenant's IT address), whatever the number of runs: overdue workflows by
+    /// their assignee, overdue active steps (past their due date, or active for more than twice
+    /// their estimate at `at`) by the step's. The person's day is claimed before the email is
+    /// sent, and given back when the send fails so a later run tries again.
+    async fn remind(
+        &self,
+        tenant: &Tenant,
+        today: NaiveDate,
+        at: DateTime<Utc>,
+        tally: &mut Tally,
+    ) -> Result<(), StoreError> {
+        let candidates = self.store.open_needing_attention_before(&tenant.id, today, Form::Whole).await?;
+        let frontend_url = self.notifier.frontend_url();
         let mut digests: BTreeMap<&Email, Vec<Entry>> = BTreeMap::new();
-        for workflow in &overdue {
-            tally.count("overdue");
-            let to = workflow.assigned_to.as_ref().unwrap_or(&tenant.it_email);
-            digests.entry(to).or_default().push(Entry::workflow(workflow, self.notifier.frontend_url()));
+        let (mut overdue, mut overdue_steps) = (0, 0);
+        for workflow in &candidates {
+            if workflow.is_overdue(today) {
+                overdue += 1;
+                tally.count("overdue");
+                let to = workflow.assigned_to.as_ref().unwrap_or(&tenant.it_email);
+                digests.entry(to).or_default().push(Entry::workflow(workflow, frontend_url));
+            }
+            if let Some(step) = workflow.overdue_step(today, at) {
+                overdue_steps += 1;
+                tally.count("overdue_steps");
+                let to = step.assigned_to.as_ref().unwrap_or(&tenant.it_email);
+                digests.entry(to).or_default().push(Entry::overdue_step(workflow, step, frontend_url));
+            }
+        }
+        // Steps that are overdue while still running (the alarm `StepsOverdue` watches it).
+        metric("StepsOverdue", overdue_steps as f64, &[]);
+        if overdue_steps > 0 {
+            tracing::warn!(tenant_id = %tenant.id, overdue_steps, "active steps overdue");
         }
         for (to, entries) in digests {
             let Some(email) = messages::overdue_digest(tenant, to, &entries) else { continue };
@@ -201,7 +230,7 @@ impl JobRunner {
                 }
             }
         }
-        self.report_overdue_rate(tenant, overdue.len(), tally).await
+        self.report_overdue_rate(tenant, overdue, tally).await
     }
 
     /// The share of open workflows that are overdue, from the running totals (no scan): logged

@@ -17,7 +17,7 @@ use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::user::{Invitation, User};
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{
-    AssetSummary, EmployeeSummary, Priority, TaskPosition, Workflow, WorkflowStatus, WorkflowType,
+    AssetSummary, EmployeeSummary, Priority, Task, TaskPosition, Workflow, WorkflowStatus, WorkflowType,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -146,6 +146,15 @@ impl<T: Listed> Page<T> {
 
 pub type WorkflowPage = Page<Workflow>;
 
+/// How much of each workflow a job list returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// As lists show it, without `steps`.
+    Listed,
+    /// With its steps.
+    Whole,
+}
+
 /// One page of a person's task list (`GET /api/v1/tasks`): the workflows whose active step is
 /// assigned to `assignee`, by the step's due date (none last), then the workflow's creation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,16 +181,16 @@ impl TaskQuery {
 /// A page of tasks in list order, and the position to continue after when more follow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskPage {
-    pub items: Vec<Workflow>,
+    pub items: Vec<Task>,
     pub next_after: Option<TaskPosition>,
 }
 
 impl TaskPage {
     /// A page from up to `limit + 1` matches in list order.
-    pub fn from_lookahead(mut matches: Vec<Workflow>, limit: usize) -> TaskPage {
+    pub fn from_lookahead(mut matches: Vec<Task>, limit: usize) -> TaskPage {
         let has_more = matches.len() > limit;
         matches.truncate(limit);
-        let next_after = if has_more { matches.last().and_then(|last| last.task()).map(|(_, at)| at) } else { None };
+        let next_after = if has_more { matches.last().map(Task::position) } else { None };
         TaskPage { items: matches, next_after }
     }
 }
@@ -378,8 +387,16 @@ pub trait JobStore: Send + Sync {
     async fn tenant_zones(&self) -> Result<Vec<Timezone>, StoreError>;
     /// The active tenants whose time zone is `zone` (an index of them, not a scan).
     async fn active_tenants_in(&self, zone: &Timezone) -> Result<Vec<Tenant>, StoreError>;
-    /// Open workflows due strictly before `date`.
-    async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
+    /// Open workflows whose attention date (`Workflow::attention_date`: their own due date or
+    /// their active step's due or stuck date) is strictly before `date`: the candidates for
+    /// the overdue reminders and the overdue rate, which judge each one exactly. In `form`:
+    /// the rate needs only the list form (one read), the reminders the steps too.
+    async fn open_needing_attention_before(
+        &self,
+        tenant: &TenantId,
+        date: NaiveDate,
+        form: Form,
+    ) -> Result<Vec<Workflow>, StoreError>;
     /// Pending workflows scheduled to start on or before `date`.
     async fn pending_starting_by(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError>;
     /// Completed, unarchived workflows completed strictly before `date`.

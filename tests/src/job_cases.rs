@@ -146,6 +146,78 @@ pub async fn a_person_gets_one_digest_a_day_of_all_their_overdue_workflows(backe
     assert_eq!(digests(&app).len(), 4);
 }
 
+/// Creates and starts a custom workflow due at the end of the year whose first step is `step`.
+async fn started_with_first_step(app: &TestApp, title: &str, step: Value) -> String {
+    let body = json!({"title": title, "workflow_type": "maintenance", "due_date": "2026-12-31",
+        "steps": [step, {"name": "Check"}]});
+    let created = app.request(Method::POST, "/api/v1/workflows", Some(&admin("acme")), Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let id = created.data()["id"].as_str().unwrap().to_owned();
+    let started = app.request(Method::POST, &format!("/api/v1/workflows/{id}/start"), Some(&admin("acme")), None).await;
+    assert_eq!(started.status, StatusCode::OK, "{:?}", started.body);
+    id
+}
+
+pub async fn overdue_active_steps_reach_their_assignees_digest(backend: Backend) {
+    let app = app_at(backend, "2026-11-25T09:00:00Z").await;
+    let sams = started_with_first_step(
+        &app,
+        "Order Bo's chair",
+        json!({"name": "Quote", "assignee": "sam@acme.example", "due_offset_days": 1, "estimated_hours": 100}),
+    )
+    .await;
+    let its = started_with_first_step(
+        &app,
+        "Reimage laptops",
+        json!({"name": "Wipe", "assignee": "it", "estimated_hours": 1}),
+    )
+    .await;
+    started_with_first_step(
+        &app,
+        "Not yet",
+        json!({"name": "Later", "assignee": "sam@acme.example", "due_offset_days": 5, "estimated_hours": 100}),
+    )
+    .await;
+    let digests = |app: &TestApp| -> Vec<(String, String, String)> {
+        (app.outbox.deliveries().into_iter())
+            .filter_map(|delivery| match delivery {
+                Delivery::Email { to, subject, body, .. } if subject.starts_with("Overdue") => {
+                    Some((to, subject, body))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+
+    // At 09:00 on the day they started, nothing is overdue: the wipe has run for no time yet.
+    let same_day = run(&app, "overdue-reminders", Some("2026-11-25")).await;
+    assert!(same_day["counts"].get("overdue_steps").is_none(), "{same_day}");
+    assert!(digests(&app).is_empty());
+
+    // The next morning the one-hour wipe has run 24 hours (more than twice its estimate): IT
+    // hears of it while it is still running; the quote is due that day, not yet overdue.
+    let next_day = run(&app, "overdue-reminders", Some("2026-11-26")).await;
+    assert_eq!(next_day["counts"]["overdue_steps"], 1, "{next_day}");
+    assert!(next_day["counts"].get("overdue").is_none(), "no workflow is overdue: {next_day}");
+    let sent = digests(&app);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let (to, subject, body) = &sent[0];
+    assert_eq!(to, "it@acme.example");
+    assert_eq!(subject, "Overdue: Step 1: Wipe (Reimage laptops)");
+    assert!(body.contains(&format!("https://app.assetronics.example/workflows/{its}")), "{body}");
+    assert!(body.contains("Active since: 2026-11-25 09:00 UTC (estimate 1 h)"), "{body}");
+
+    // A day later the quote is past its due date too: Sam's own digest names it.
+    let later = run(&app, "overdue-reminders", Some("2026-11-27")).await;
+    assert_eq!(later["counts"]["overdue_steps"], 2, "{later}");
+    let sent = digests(&app);
+    let (_, subject, body) = sent.iter().find(|(to, _, _)| to == "sam@acme.example").expect("a digest for Sam");
+    assert_eq!(subject, "Overdue: Step 1: Quote (Order Bo's chair)");
+    assert!(body.contains("Step due: 2026-11-26"), "{body}");
+    assert!(body.contains(&format!("https://app.assetronics.example/workflows/{sams}")), "{body}");
+    assert!(!body.contains("Not yet"), "{body}");
+}
+
 pub async fn reminders_follow_each_tenants_calendar(backend: Backend) {
     // 12:00 UTC on the 25th is already the 26th at UTC+14.
     let app = app_at(backend, "2026-11-25T12:00:00Z").await;

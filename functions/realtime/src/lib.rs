@@ -11,6 +11,7 @@ use shared::domain::workflow::Workflow;
 use shared::http::{AppError, AppState};
 use shared::ports::{ConnectionStore, Pusher};
 use shared::realtime::fan_out;
+use shared::store::dynamo::from_item;
 
 fn respond(status: i64) -> ApiGatewayProxyResponse {
     let mut response = ApiGatewayProxyResponse::default();
@@ -61,13 +62,11 @@ pub fn broadcast_of(record: &EventRecord) -> Result<Option<Broadcast>, String> {
     if !is_workflow || record.change.new_image.is_empty() {
         return Ok(None);
     }
-    let after: Workflow =
-        serde_dynamo::from_item(record.change.new_image.clone()).map_err(|error| format!("new image: {error}"))?;
-    let before: Option<Workflow> = if record.change.old_image.is_empty() {
-        None
-    } else {
-        Some(serde_dynamo::from_item(record.change.old_image.clone()).map_err(|error| format!("old image: {error}"))?)
+    let image = |image: &serde_dynamo::Item, which: &str| -> Result<Workflow, String> {
+        from_item(image.clone().into()).map_err(|error| format!("{which} image: {error}"))
     };
+    let after = image(&record.change.new_image, "new")?;
+    let before = if record.change.old_image.is_empty() { None } else { Some(image(&record.change.old_image, "old")?) };
     let at = after.updated_at;
     Ok(Some(Broadcast::of(before, after, at)))
 }

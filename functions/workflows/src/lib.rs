@@ -47,7 +47,7 @@ pub fn routes() -> Router<AppState> {
         reads::Stats, Workflow, Step, StepNote, creation::NewWorkflowRequest, creation::StepRequest,
         transitions::PatchRequest, transitions::StepAssignmentRequest, transitions::AdvanceRequest,
         transitions::CancelRequest, transitions::EmptyRequest, steps::ApproveRequest, steps::RejectRequest,
-        steps::SkipRequest, steps::NoteRequest, tasks::Task, AuditEntry, shared::http::error::Problem
+        steps::SkipRequest, steps::NoteRequest, shared::domain::workflow::Task, AuditEntry, shared::http::error::Problem
     )),
     tags((name = "workflows", description = "Workflows and their steps"))
 )]

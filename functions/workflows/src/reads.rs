@@ -16,7 +16,7 @@ use shared::http::openapi::Problems;
 use shared::http::paging::PageRequest;
 use shared::http::response::{ListData, versioned, whole_list};
 use shared::http::{AppError, AppState};
-use shared::ports::{WorkflowFilter, WorkflowQuery};
+use shared::ports::{Form, WorkflowFilter, WorkflowQuery};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -64,10 +64,10 @@ pub(crate) async fn stats(
     let today = session.tenant.today(state.clock.now());
     let overdue = state
         .store
-        .open_due_before(&caller.tenant, today)
+        .open_needing_attention_before(&caller.tenant, today, Form::Listed)
         .await?
         .iter()
-        .filter(|workflow| scope.includes(workflow))
+        .filter(|workflow| workflow.is_overdue(today) && scope.includes(workflow))
         .count();
     let open = totals.open();
     let counts_by_status = WorkflowStatus::ALL

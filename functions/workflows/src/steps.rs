@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::change::ChangeRequest;
-use crate::transitions::whole_number;
+use crate::transitions::{Reason, whole_number};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -31,13 +31,8 @@ pub(crate) struct ApproveRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RejectRequest {
-    /// 1..=1000 characters: why, kept in the step's `decision` and the cancellation reason.
-    #[schema(
-        min_length = 1,
-        max_length = 1000,
-        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
-    )]
-    comment: String,
+    /// Why: kept in the step's `decision` and the cancellation reason.
+    comment: Reason,
     /// When given, the request is refused (409) unless this is the number of steps done.
     #[serde(default, deserialize_with = "whole_number")]
     #[schema(nullable = false, minimum = 0, maximum = 4294967295_u32)]
@@ -47,13 +42,8 @@ pub(crate) struct RejectRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SkipRequest {
-    /// 1..=1000 characters, kept as the step's `skip_reason`.
-    #[schema(
-        min_length = 1,
-        max_length = 1000,
-        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
-    )]
-    reason: String,
+    /// Kept as the step's `skip_reason`.
+    reason: Reason,
     /// When given, the request is refused (409) unless this is the number of steps done.
     #[serde(default, deserialize_with = "whole_number")]
     #[schema(nullable = false, minimum = 0, maximum = 4294967295_u32)]
@@ -71,10 +61,6 @@ pub(crate) struct NoteRequest {
         pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
     )]
     text: String,
-}
-
-fn required_text(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
-    text_within(raw, 1, max).map_err(|message| AppError::validation(field, message))
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/approve", tag = "workflows", security(("bearer" = [])),
@@ -105,7 +91,7 @@ pub(crate) async fn approve(
     request_body = RejectRequest,
     responses((status = 200, description = "The active approval step is rejected (not completed) and the workflow cancelled with `cancellation_reason` \"rejected at step N: <comment>\". Only the step's assignee or an admin decides (403); a task step: 409", body = shared::http::response::Data<Workflow>), Problems))]
 pub(crate) async fn reject(change: ChangeRequest, ApiJson(body): ApiJson<RejectRequest>) -> Result<Response, AppError> {
-    let comment = required_text("comment", &body.comment, REASON_MAX_CHARS)?;
+    let comment = body.comment.checked("comment")?;
     let actor = change.session.caller.actor();
     change
         .apply(WorkflowAction::Reject, "workflow.step_rejected", |workflow, now| {
@@ -119,7 +105,7 @@ pub(crate) async fn reject(change: ChangeRequest, ApiJson(body): ApiJson<RejectR
     request_body = SkipRequest,
     responses((status = 200, description = "The active task is skipped (it counts as done) and the next step started. Admins, and managers in scope; an approval step: 409", body = shared::http::response::Data<Workflow>), Problems))]
 pub(crate) async fn skip(change: ChangeRequest, ApiJson(body): ApiJson<SkipRequest>) -> Result<Response, AppError> {
-    let reason = required_text("reason", &body.reason, REASON_MAX_CHARS)?;
+    let reason = body.reason.checked("reason")?;
     let actor = change.session.caller.actor();
     change
         .apply(WorkflowAction::Skip, "workflow.step_skipped", |workflow, now| {
@@ -134,7 +120,7 @@ pub(crate) async fn skip(change: ChangeRequest, ApiJson(body): ApiJson<SkipReque
     request_body = NoteRequest,
     responses((status = 201, description = "The note; anyone who can see the workflow adds them, while it is pending or in progress (409 otherwise). `ETag` is the workflow's new version", body = shared::http::response::Data<StepNote>), Problems))]
 pub(crate) async fn add_note(change: ChangeRequest, ApiJson(body): ApiJson<NoteRequest>) -> Result<Response, AppError> {
-    let text = required_text("text", &body.text, NOTE_MAX_CHARS)?;
+    let text = text_within(&body.text, 1, NOTE_MAX_CHARS).map_err(|message| AppError::validation("text", message))?;
     let order = change.step_order();
     let (id, author) = (Uuid::now_v7(), change.session.caller.actor());
     let workflow = change

@@ -1,17 +1,17 @@
 //! `GET /api/v1/tasks` (contract §10): a person's open work, the active steps assigned to them.
 
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::domain::caller::Role;
 use shared::domain::validation::Email;
-use shared::domain::workflow::{Step, TaskPosition, Workflow};
+use shared::domain::workflow::{Task, TaskPosition};
 use shared::http::extract::{ApiQuery, TenantCaller};
 use shared::http::openapi::Problems;
 use shared::http::paging::PageRequest;
 use shared::http::response::ListData;
 use shared::http::{AppError, AppState};
 use shared::ports::{TaskPage, TaskQuery};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 /// `GET /api/v1/tasks` parameters.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -29,21 +29,6 @@ pub(crate) struct TasksQuery {
     limit: Option<usize>,
     /// `meta.next_cursor` of the previous page.
     cursor: Option<String>,
-}
-
-/// One task: the workflow (as lists show it, without `steps`) and its active step.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct Task {
-    workflow: Workflow,
-    step: Step,
-}
-
-impl Task {
-    fn of(mut workflow: Workflow) -> Option<Task> {
-        let step = workflow.active_step()?.clone();
-        workflow = workflow.into_list_form();
-        Some(Task { workflow, step })
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "workflows", security(("bearer" = [])), params(TasksQuery),
@@ -81,6 +66,5 @@ pub(crate) async fn list_tasks(
         // A caller without an email has no tasks.
         None => TaskPage { items: Vec::new(), next_after: None },
     };
-    let tasks: Vec<Task> = found.items.into_iter().filter_map(Task::of).collect();
-    Ok(paging.respond_items(&state, tasks, found.next_after, |task| task))
+    Ok(paging.respond_items(&state, found.items, found.next_after, |task| task))
 }

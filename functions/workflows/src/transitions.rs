@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use shared::domain::caller::WorkflowAction;
 use shared::domain::validation::{Email, FieldErrors, Team, text_within};
-use shared::domain::workflow::{Priority, StepAssignment, Workflow, WorkflowPatch};
+use shared::domain::workflow::{Priority, REASON_MAX_CHARS, StepAssignment, Workflow, WorkflowPatch};
 use shared::http::AppError;
 use shared::http::extract::ApiJson;
 use shared::http::openapi::Problems;
@@ -176,16 +176,48 @@ pub(crate) async fn complete(
         .await
 }
 
+/// Why a workflow is cancelled, a step skipped or an approval rejected: 1..=1000 characters,
+/// not all white space, no control characters but newlines and tabs (trimmed when kept).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub(crate) struct Reason(String);
+
+/// What a schema can say of `text_within(.., 1, ..)`: something besides white space, and no
+/// control characters but tab, newline and carriage return.
+const NON_BLANK_TEXT: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
+
+impl utoipa::PartialSchema for Reason {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let description = "1..=1000 characters, not all white space, no control characters but newlines and tabs";
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(REASON_MAX_CHARS))
+            .pattern(Some(NON_BLANK_TEXT))
+            .description(Some(description))
+            .into()
+    }
+}
+
+impl ToSchema for Reason {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Reason".into()
+    }
+}
+
+impl Reason {
+    /// The reason as kept, or the request's 422 naming `field`.
+    pub(crate) fn checked(&self, field: &str) -> Result<String, AppError> {
+        text_within(&self.0, 1, REASON_MAX_CHARS).map_err(|message| AppError::validation(field, message))
+    }
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CancelRequest {
-    /// 1..=1000 characters, kept in `metadata.cancellation_reason`.
-    #[schema(
-        min_length = 1,
-        max_length = 1000,
-        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
-    )]
-    reason: String,
+    /// Kept in `metadata.cancellation_reason`.
+    reason: Reason,
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows/{id}/cancel", tag = "workflows", security(("bearer" = [])),
@@ -193,7 +225,7 @@ pub(crate) struct CancelRequest {
     request_body = CancelRequest,
     responses((status = 200, description = "Cancelled", body = shared::http::response::Data<Workflow>), Problems))]
 pub(crate) async fn cancel(change: ChangeRequest, ApiJson(body): ApiJson<CancelRequest>) -> Result<Response, AppError> {
-    let reason = text_within(&body.reason, 1, 1000).map_err(|message| AppError::validation("reason", message))?;
+    let reason = body.reason.checked("reason")?;
     change
         .apply(WorkflowAction::Cancel, "workflow.cancelled", |workflow, now| {
             workflow.cancel(&reason, now).map(|()| true)

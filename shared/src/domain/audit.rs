@@ -124,7 +124,7 @@ fn diff(before: Map<String, Value>, after: Map<String, Value>) -> Map<String, Va
             continue;
         }
         let old = before.get(&field).cloned().unwrap_or(Value::Null);
-        if old == new {
+        if old == new || (old.is_null() && is_blank(&new)) {
             continue;
         }
         let change = match field.as_str() {
@@ -139,8 +139,23 @@ fn diff(before: Map<String, Value>, after: Map<String, Value>) -> Map<String, Va
 }
 
 const STEPS: &str = "steps";
+/// A step's texts are fixed when the workflow is made (from its template version, or as a
+/// custom workflow's own) and never change: the workflow shows them, and recording them would
+/// put a copy of the whole item in the entry of its creation.
+const STEP_TEXTS: [&str; 2] = ["description", "instructions"];
 /// A step's list that only grows: its changes are the entries added, keyed by position.
 const NOTES: &str = "notes";
+
+/// A value that says nothing when it first appears (`false`, `[]`, `{}`): a new item's unset
+/// flags and empty lists are not changes worth an entry's bytes.
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Bool(flag) => !flag,
+        Value::Array(list) => list.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
+}
 
 fn from_to(from: Value, to: Value) -> Value {
     let mut change = Map::new();
@@ -168,7 +183,7 @@ fn keyed_diff(
         let mut fields = Map::new();
         for (field, value) in new {
             let previous = old.get(&field).cloned().unwrap_or(Value::Null);
-            if previous == value {
+            if previous == value || (previous.is_null() && is_blank(&value)) || STEP_TEXTS.contains(&field.as_str()) {
                 continue;
             }
             let change =
@@ -216,6 +231,19 @@ mod tests {
         let entry = AuditEntry::new(&tenant, "u1", "workflow.started", TargetType::Workflow, "w", at)
             .with_diff(Some(&before), &after);
         assert_eq!(Value::Object(entry.changes), json!({"status": {"from": "pending", "to": "in_progress"}}));
+    }
+
+    #[test]
+    fn a_creation_records_its_steps_without_their_texts() {
+        let after = json!({"title": "A", "archived": false, "tags": [], "steps": [{"order": 1, "name": "Ship", "description": "d", "instructions": "long", "completed": false, "notes": []}]});
+        let tenant = TenantId::parse("acme").unwrap();
+        let at = "2026-11-25T09:00:00Z".parse().unwrap();
+        let entry =
+            AuditEntry::new(&tenant, "u1", "workflow.created", TargetType::Workflow, "w", at).with_diff(None, &after);
+        assert_eq!(
+            Value::Object(entry.changes),
+            json!({"title": {"from": null, "to": "A"}, "steps": {"1": {"order": {"from": null, "to": 1}, "name": {"from": null, "to": "Ship"}}}})
+        );
     }
 
     #[test]

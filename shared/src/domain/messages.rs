@@ -4,7 +4,7 @@
 
 use super::tenant::Tenant;
 use super::validation::Email;
-use super::workflow::{Workflow, WorkflowStatus};
+use super::workflow::{Step, Workflow, WorkflowStatus};
 
 /// An email ready to send.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -52,6 +52,23 @@ impl Entry {
                 ("Priority", format!("{:?}", workflow.priority)),
                 ("Progress", progress(workflow)),
             ],
+            link: link(frontend_url, workflow),
+        }
+    }
+
+    /// An overdue active step: which step of which workflow, and why it is overdue (its due
+    /// date has passed, or it has run for more than twice its estimate).
+    pub fn overdue_step(workflow: &Workflow, step: &Step, frontend_url: &str) -> Entry {
+        let mut facts = vec![("Workflow", format!("{} ({})", workflow.title, progress(workflow)))];
+        if let Some(due) = step.due_date {
+            facts.push(("Step due", due.to_string()));
+        }
+        if let (Some(started), Some(hours)) = (step.started_at, step.estimated_hours) {
+            facts.push(("Active since", format!("{} (estimate {hours} h)", started.format("%Y-%m-%d %H:%M UTC"))));
+        }
+        Entry {
+            title: format!("Step {}: {} ({})", step.order, step.name, workflow.title),
+            facts,
             link: link(frontend_url, workflow),
         }
     }
@@ -104,11 +121,8 @@ pub fn invited(tenant: &Tenant, invitation: &super::user::Invitation, frontend_u
 pub fn overdue_digest(tenant: &Tenant, to: &Email, entries: &[Entry]) -> Option<OutgoingEmail> {
     let (first, rest) = entries.split_first()?;
     let (subject, intro) = match rest.len() {
-        0 => (format!("Overdue: {}", first.title), "This is past its due date.".to_owned()),
-        more => (
-            format!("Overdue: {} and {more} more", first.title),
-            format!("These {} are past their due dates.", entries.len()),
-        ),
+        0 => (format!("Overdue: {}", first.title), "This is overdue.".to_owned()),
+        more => (format!("Overdue: {} and {more} more", first.title), format!("These {} are overdue.", entries.len())),
     };
     let reason = if *to == tenant.it_email {
         format!(

@@ -49,6 +49,30 @@ impl Timezone {
             .unwrap_or(0);
         (instant + TimeDelta::seconds(i64::from(offset))).naive_utc()
     }
+
+    /// The instant at which this zone's clocks show `wall_clock`: when the clocks jump over it,
+    /// the reading after the jump; when they show it twice, the first time (jiff's
+    /// "compatible" rule, as RFC 5545 resolves such times).
+    pub fn instant_at(&self, wall_clock: NaiveDateTime) -> DateTime<Utc> {
+        use chrono::{Datelike, Timelike};
+        let small = |value: u32| i8::try_from(value).unwrap_or(0);
+        let civil = i16::try_from(wall_clock.year()).ok().and_then(|year| {
+            jiff::civil::DateTime::new(
+                year,
+                small(wall_clock.month()),
+                small(wall_clock.day()),
+                small(wall_clock.hour()),
+                small(wall_clock.minute()),
+                small(wall_clock.second()),
+                0,
+            )
+            .ok()
+        });
+        let timestamp = civil.and_then(|civil| self.zone.to_timestamp(civil).ok());
+        timestamp
+            .and_then(|timestamp| DateTime::from_timestamp(timestamp.as_second(), 0))
+            .unwrap_or_else(|| wall_clock.and_utc())
+    }
 }
 
 impl TryFrom<String> for Timezone {
@@ -248,6 +272,18 @@ mod tests {
             Timezone::parse(timezone).unwrap(),
             now,
         )
+    }
+
+    #[test]
+    fn a_wall_clock_reading_is_found_again_across_daylight_saving() {
+        let instant = |zone: &str, wall: &str| tenant(zone).timezone.instant_at(wall.parse().unwrap()).to_rfc3339();
+        assert_eq!(instant("America/New_York", "2026-11-25T09:00:00"), "2026-11-25T14:00:00+00:00");
+        assert_eq!(instant("America/New_York", "2026-07-01T09:00:00"), "2026-07-01T13:00:00+00:00");
+        assert_eq!(instant("Asia/Kathmandu", "2026-11-25T09:00:00"), "2026-11-25T03:15:00+00:00");
+        // 02:30 does not exist in New York on 2026-03-08: the reading after the jump (03:30 EDT).
+        assert_eq!(instant("America/New_York", "2026-03-08T02:30:00"), "2026-03-08T07:30:00+00:00");
+        // 01:30 happens twice on 2026-11-01: the first time (EDT).
+        assert_eq!(instant("America/New_York", "2026-11-01T01:30:00"), "2026-11-01T05:30:00+00:00");
     }
 
     #[test]

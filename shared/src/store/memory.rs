@@ -22,12 +22,13 @@ use crate::domain::stats::{self, StatsScope, Totals};
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::user::User;
 use crate::domain::validation::{Email, TenantId};
-use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
+use crate::domain::workflow::{Task, Workflow};
 use crate::ports::{
     AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
-    DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page,
-    StatsStore, StoreError, TaskPage, TaskQuery, TenantStore, UserStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, Form, HrisStore, JobStore, LinkedSummary, Listed,
+    Page, StatsStore, StoreError, TaskPage, TaskQuery, TenantStore, UserStore, WorkflowPage, WorkflowQuery,
+    WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -402,10 +403,13 @@ impl WorkflowStore for MemoryStore {
     }
 
     async fn list_tasks(&self, tenant: &TenantId, query: &TaskQuery) -> Result<TaskPage, StoreError> {
-        let mut matches: Vec<Workflow> = self
-            .read(tenant, |data| data.workflows.values().filter(|workflow| query.matches(workflow)).cloned().collect())
+        let mut matches: Vec<Task> = self
+            .read(tenant, |data| {
+                let found = data.workflows.values().filter(|workflow| query.matches(workflow));
+                found.cloned().filter_map(Task::of).collect()
+            })
             .unwrap_or_default();
-        matches.sort_by_key(|workflow| workflow.task().map(|(_, position)| position));
+        matches.sort_by_key(Task::position);
         matches.truncate(query.limit + 1);
         Ok(TaskPage::from_lookahead(matches, query.limit))
     }
@@ -574,9 +578,18 @@ impl JobStore for MemoryStore {
         Ok(self.active_tenants(|tenant| &tenant.timezone == zone))
     }
 
-    async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
-        let keep = |workflow: &Workflow| workflow.status.is_open() && workflow.due_date < date;
-        Ok(self.read(tenant, |data| data.workflows_where(keep)).unwrap_or_default())
+    async fn open_needing_attention_before(
+        &self,
+        tenant: &TenantId,
+        date: NaiveDate,
+        form: Form,
+    ) -> Result<Vec<Workflow>, StoreError> {
+        let keep = |workflow: &Workflow| workflow.attention_date().is_some_and(|attention| attention < date);
+        let found = self.read(tenant, |data| data.workflows_where(keep)).unwrap_or_default();
+        Ok(match form {
+            Form::Listed => found.into_iter().map(Workflow::into_list_form).collect(),
+            Form::Whole => found,
+        })
     }
 
     async fn pending_starting_by(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {

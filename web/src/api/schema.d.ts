@@ -585,8 +585,8 @@ export interface components {
             tenant_id: components["schemas"]["TenantId"];
         };
         CancelRequest: {
-            /** @description 1..=1000 characters, kept in `metadata.cancellation_reason`. */
-            reason: string;
+            /** @description Kept in `metadata.cancellation_reason`. */
+            reason: components["schemas"]["Reason"];
         };
         Data_Asset: {
             data: {
@@ -1220,9 +1220,11 @@ export interface components {
             title: string;
             type: string;
         };
+        /** @description 1..=1000 characters, not all white space, no control characters but newlines and tabs */
+        Reason: string;
         RejectRequest: {
-            /** @description 1..=1000 characters: why, kept in the step's `decision` and the cancellation reason. */
-            comment: string;
+            /** @description Why: kept in the step's `decision` and the cancellation reason. */
+            comment: components["schemas"]["Reason"];
             /**
              * Format: int32
              * @description When given, the request is refused (409) unless this is the number of steps done.
@@ -1254,8 +1256,8 @@ export interface components {
              * @description When given, the request is refused (409) unless this is the number of steps done.
              */
             expected_step?: number;
-            /** @description 1..=1000 characters, kept as the step's `skip_reason`. */
-            reason: string;
+            /** @description Kept as the step's `skip_reason`. */
+            reason: components["schemas"]["Reason"];
         };
         /** @description `GET /api/v1/workflows/stats`, within the caller's role scope. */
         Stats: {
@@ -1367,7 +1369,10 @@ export interface components {
         };
         /** @enum {string} */
         TargetType: "workflow" | "tenant" | "employee" | "asset" | "template" | "user";
-        /** @description One task: the workflow (as lists show it, without `steps`) and its active step. */
+        /**
+         * @description One task of `GET /api/v1/tasks`: the workflow (as lists show it, without `steps`) and its
+         *     active step.
+         */
         Task: {
             step: components["schemas"]["Step"];
             workflow: components["schemas"]["Workflow"];

@@ -15,7 +15,7 @@ mod steps;
 pub use steps::{
     Decision, DecisionOutcome, MAX_DUE_OFFSET_DAYS, MAX_NOTE_BYTES_PER_WORKFLOW, MAX_NOTES_PER_STEP, NO_DUE_DATE,
     NOTE_MAX_CHARS, NoteError, Placeholder, REASON_MAX_CHARS, StepAssignee, StepAssignment, StepKind, StepNote,
-    StepPeople, TaskPosition, check_estimated_hours, check_step_assignments,
+    StepPeople, Task, TaskPosition, check_estimated_hours, check_step_assignments,
 };
 
 /// Keys of `metadata` that the system writes; clients may read but never set them.

@@ -183,7 +183,51 @@ impl Step {
     }
 }
 
+/// One task of `GET /api/v1/tasks`: the workflow (as lists show it, without `steps`) and its
+/// active step.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Task {
+    pub workflow: Workflow,
+    pub step: Step,
+}
+
+impl Task {
+    /// The task of a whole workflow: its active step, when it has one assigned to someone.
+    pub fn of(workflow: Workflow) -> Option<Task> {
+        workflow.task()?;
+        let step = workflow.active_step()?.clone();
+        Some(Task { workflow: workflow.into_list_form(), step })
+    }
+
+    /// Where the task sorts in its assignee's list.
+    pub fn position(&self) -> TaskPosition {
+        TaskPosition { due: self.step.due_date.unwrap_or(NO_DUE_DATE), id: self.workflow.id }
+    }
+}
+
 impl Workflow {
+    /// The active step when it is overdue (§7) as a run at `now`, on the tenant's `today`, sees it.
+    pub fn overdue_step(&self, today: NaiveDate, now: DateTime<Utc>) -> Option<&Step> {
+        self.active_step().filter(|step| step.is_overdue(today, now))
+    }
+
+    /// The first date on which an open workflow may need someone's attention: its own due
+    /// date, its active step's due date, or the day before its active step's stuck instant.
+    /// The jobs find their candidates by this date alone, without knowing the tenant's zone:
+    /// the reminder run of the local date `today` (09:00 there, UTC-12 to UTC+14) falls on the
+    /// UTC date `today` or the day before, so a step stuck before the run was stuck on a UTC
+    /// date no later than `today`, and `attention_date() < today` never misses it. Candidates
+    /// are then judged exactly (`is_overdue`, `overdue_step`). None when closed.
+    pub fn attention_date(&self) -> Option<NaiveDate> {
+        if !self.status.is_open() {
+            return None;
+        }
+        let step = self.active_step();
+        let step_due = step.and_then(|step| step.due_date);
+        let stuck = step.and_then(Step::stuck_at).map(|at| at.date_naive().pred_opt().unwrap_or(NaiveDate::MIN));
+        [Some(self.due_date), step_due, stuck].into_iter().flatten().min()
+    }
+
     /// The active step as a task: its assignee and its place in their list. None when no step
     /// is active or the active one has nobody.
     pub fn task(&self) -> Option<(&Email, TaskPosition)> {

@@ -44,7 +44,7 @@ pub enum Index {
     Team,
     Employee,
     Asset,
-    /// Open workflows by due date; completed ones by completion date (sparse).
+    /// Open workflows by attention date; completed ones by completion date (sparse).
     Due,
     /// Pending workflows by scheduled start, and (disjoint: in progress) each person's active
     /// steps by due date (sparse).
@@ -82,6 +82,15 @@ impl Index {
             Self::Asset => "by_asset",
             Self::Due => "by_due",
             Self::Start => "by_start",
+        }
+    }
+
+    /// What the index holds besides the keys (the table's and its own): the record as lists
+    /// show it, and on the index of the task lists the task's attributes too.
+    pub fn projected(self) -> &'static [&'static str] {
+        match self {
+            Self::Start => &[super::DOC, TASK_DUE, TASK_STUCK_AT, TASK_STEP],
+            _ => &[super::DOC],
         }
     }
 
@@ -437,11 +446,11 @@ fn add_keys(item: &mut Item, key: Item, id: Uuid, partitions: impl IntoIterator<
     }
 }
 
-/// The job lists: open workflows by due date, completed ones by completion date, pending ones
-/// by scheduled start.
+/// The job lists: open workflows by attention date (`Workflow::attention_date`), completed ones
+/// by completion date, pending ones by scheduled start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobList {
-    OpenByDue,
+    OpenByAttention,
     CompletedByDate,
     PendingByStart,
 }
@@ -449,7 +458,7 @@ pub enum JobList {
 impl JobList {
     pub fn partition(self, tenant: &TenantId) -> Partition {
         match self {
-            Self::OpenByDue => Partition::new(Index::Due, format!("TENANT#{tenant}#OPEN")),
+            Self::OpenByAttention => Partition::new(Index::Due, format!("TENANT#{tenant}#OPEN")),
             Self::CompletedByDate => Partition::new(Index::Due, format!("TENANT#{tenant}#DONE")),
             Self::PendingByStart => Partition::new(Index::Start, format!("TENANT#{tenant}#PENDING")),
         }
@@ -460,8 +469,8 @@ impl JobList {
     fn of(workflow: &Workflow) -> Vec<(JobList, String)> {
         let id = workflow.id;
         let mut lists = Vec::new();
-        if workflow.status.is_open() {
-            lists.push((Self::OpenByDue, format!("{}#{id}", workflow.due_date)));
+        if let Some(attention) = workflow.attention_date() {
+            lists.push((Self::OpenByAttention, format!("{attention}#{id}")));
         }
         if let (WorkflowStatus::Completed, None, Some(completed)) =
             (workflow.status, workflow.archived_at, workflow.completed_at)
@@ -491,6 +500,9 @@ pub fn task_sort_key(position: &TaskPosition) -> String {
 /// filter of the task list (a filter may not name the index's own keys).
 pub const TASK_DUE: &str = "task_due";
 pub const TASK_STUCK_AT: &str = "task_stuck_at";
+/// The active step itself, for the task list: the index holds the list form and this, not the
+/// workflow's steps.
+pub const TASK_STEP: &str = "task_step";
 
 /// Adds the table and index keys of `workflow` to its attributes.
 pub fn add_workflow_keys(workflow: &Workflow, item: &mut Item) {
@@ -503,6 +515,10 @@ pub fn add_workflow_keys(workflow: &Workflow, item: &mut Item) {
     if let Some((assignee, position)) = workflow.task() {
         task_partition(tenant, assignee).add_sorted(task_sort_key(&position), item);
         let step = workflow.active_step().expect("a task is an active step");
+        // A step always serializes (plain data); the task list reads it back with the workflow.
+        if let Ok(value) = serde_dynamo::to_attribute_value(step) {
+            item.insert(TASK_STEP.to_owned(), value);
+        }
         if let Some(due) = step.due_date {
             item.insert(TASK_DUE.to_owned(), AttributeValue::S(due.to_string()));
         }

@@ -14,7 +14,7 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
+    AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,8 +32,8 @@ use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::ports::{
     AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
-    DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore,
-    StoreError, TaskPage, TaskQuery, TenantStore, UserStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, Form, HrisStore, JobStore, LinkedSummary, Page,
+    StatsStore, StoreError, TaskPage, TaskQuery, TenantStore, UserStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 use chrono::NaiveDate;
@@ -98,7 +98,9 @@ impl<'a> Transaction<'a> {
         let put = match guard {
             Guard::New => put.condition_expression("attribute_not_exists(pk)"),
             Guard::Version(version) => put
-                .condition_expression("version = :expected_version")
+                .condition_expression("#doc.#version = :expected_version")
+                .expression_attribute_names("#doc", DOC)
+                .expression_attribute_names("#version", "version")
                 .expression_attribute_values(":expected_version", AttributeValue::N(version.to_string())),
         };
         self.push(TransactWriteItem::builder().put(put.build().map_err(built)?).build(), on_failure);
@@ -287,11 +289,21 @@ fn is_throttling(code: &str) -> bool {
     )
 }
 
-/// The attributes of `value`, without nulls: an absent attribute is how DynamoDB says "none",
-/// and it keeps `attribute_not_exists` conditions meaningful.
+/// The attribute that holds a record's fields, as lists show them. The indexes project it (and
+/// the task attributes) and nothing else, so an index copy costs what a list returns, not the
+/// whole item (contract: lean items). Conditions and filters name its fields as `doc.<field>`.
+pub const DOC: &str = "doc";
+/// The fields kept beside `doc` on the table item alone: a workflow's steps, which only its
+/// detail (`GET .../{id}`) and the jobs read, from the table.
+const DETAIL_FIELDS: [&str; 1] = ["steps"];
+
+/// The item of `value`: its fields in `doc` (without nulls: an absent attribute is how
+/// DynamoDB says "none"), its detail fields beside it. Callers add the keys.
 pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
-    let mut item: Item = serde_dynamo::to_item(value).map_err(|error| StoreError::Unavailable(error.to_string()))?;
-    item.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
+    let mut fields: Item = serde_dynamo::to_item(value).map_err(|error| StoreError::Unavailable(error.to_string()))?;
+    fields.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
+    let mut item: Item = DETAIL_FIELDS.iter().filter_map(|detail| fields.remove_entry(*detail)).collect();
+    item.insert(DOC.to_owned(), AttributeValue::M(fields));
     Ok(item)
 }
 
@@ -309,7 +321,12 @@ pub fn tenant_item(tenant: &Tenant) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-pub(crate) fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+/// The record of an item written by `to_item` (from the table, or its list form from an index),
+/// or of an item without `doc` (the bookkeeping items the store writes attribute by attribute).
+pub fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
+    if let Some(AttributeValue::M(fields)) = item.remove(DOC) {
+        item.extend(fields);
+    }
     serde_dynamo::from_item(item).map_err(|error| StoreError::Unavailable(format!("unreadable item: {error}")))
 }
 
@@ -444,16 +461,17 @@ impl DynamoStore {
             .map_err(unavailable)
     }
 
-    /// Sets one attribute on an existing item without changing its version.
-    async fn set_attribute(&self, key: Item, attribute: &str, value: AttributeValue) -> Result<(), StoreError> {
+    /// Sets one field of an existing record without changing its version.
+    async fn set_field(&self, key: Item, field: &str, value: AttributeValue) -> Result<(), StoreError> {
         let updated = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key))
-            .update_expression("SET #attribute = :value")
+            .update_expression("SET #doc.#field = :value")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#attribute", attribute)
+            .expression_attribute_names("#doc", DOC)
+            .expression_attribute_names("#field", field)
             .expression_attribute_values(":value", value)
             .send()
             .await;
@@ -623,7 +641,7 @@ impl DirectoryStore for DynamoStore {
     }
 
     async fn refresh_summaries(&self, tenant: &TenantId, summary: &LinkedSummary) -> Result<(), StoreError> {
-        let (list, attribute, value) = match summary {
+        let (list, field, value) = match summary {
             LinkedSummary::Employee(employee) => {
                 (WorkflowList::Employee(employee.id), "employee", serde_dynamo::to_attribute_value(employee))
             }
@@ -633,7 +651,7 @@ impl DirectoryStore for DynamoStore {
         };
         let value: AttributeValue = value.map_err(|error| StoreError::Unavailable(error.to_string()))?;
         for id in query::ids_in(&self.client, &self.table, &list.partition(tenant)).await? {
-            self.set_attribute(keys::workflow_key(tenant, id), attribute, value.clone()).await?;
+            self.set_field(keys::workflow_key(tenant, id), field, value.clone()).await?;
         }
         Ok(())
     }
@@ -686,8 +704,10 @@ impl DynamoStore {
         query::all_pages(query).await?.into_iter().map(from_item).collect()
     }
 
-    /// Every item of one job list whose sort key is below `below`, following pages.
-    async fn job_list(&self, partition: Partition, below: String) -> Result<Vec<Workflow>, StoreError> {
+    /// Every workflow of one job list whose sort key is below `below`, in `form`: the index holds
+    /// the list form; whole workflows come from the table, by the keys the index gives in list
+    /// order.
+    async fn job_list(&self, partition: Partition, below: String, form: Form) -> Result<Vec<Workflow>, StoreError> {
         let query = self
             .client
             .query()
@@ -698,7 +718,48 @@ impl DynamoStore {
             .expression_attribute_names("#sk", partition.index.sort_attribute())
             .expression_attribute_values(":pk", AttributeValue::S(partition.key))
             .expression_attribute_values(":below", AttributeValue::S(below));
-        query::all_pages(query).await?.into_iter().map(from_item).collect()
+        let listed = query::all_pages(query).await?;
+        let items = match form {
+            Form::Listed => listed,
+            Form::Whole => {
+                let table_key = |item: Item| item.into_iter().filter(|(name, _)| name == keys::PK || name == keys::SK);
+                self.get_all(listed.into_iter().map(|item| table_key(item).collect()).collect()).await?
+            }
+        };
+        items.into_iter().map(from_item).collect()
+    }
+
+    /// The items of `keys`, in their order, 100 to a `BatchGetItem` (strongly consistent),
+    /// asking again for what DynamoDB leaves unprocessed a few times with a growing pause. A
+    /// key whose item is gone by then is left out.
+    async fn get_all(&self, keys: Vec<Item>) -> Result<Vec<Item>, StoreError> {
+        let text = |item: &Item, name: &str| item.get(name).and_then(|value| value.as_s().ok()).cloned();
+        let key_of = |item: &Item| (text(item, keys::PK), text(item, keys::SK));
+        let mut found = std::collections::HashMap::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let mut wanted = KeysAndAttributes::builder().set_keys(Some(chunk.to_vec())).consistent_read(true);
+            for attempt in 0..=BATCH_RETRIES {
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, wanted.build().map_err(built)?)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                let items = output.responses.and_then(|mut tables| tables.remove(&self.table)).unwrap_or_default();
+                found.extend(items.into_iter().map(|item| (key_of(&item), item)));
+                let Some(left) = output.unprocessed_keys.and_then(|mut left| left.remove(&self.table)) else { break };
+                if left.keys.is_empty() {
+                    break;
+                }
+                if attempt == BATCH_RETRIES {
+                    return Err(StoreError::Busy(format!("{} keys left unprocessed", left.keys.len())));
+                }
+                wanted = KeysAndAttributes::builder().set_keys(Some(left.keys)).consistent_read(true);
+                tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+            }
+        }
+        Ok(keys.iter().filter_map(|key| found.remove(&key_of(key))).collect())
     }
 }
 
@@ -726,17 +787,22 @@ impl JobStore for DynamoStore {
         self.partition_items(keys::tenants_in_zone(zone)).await
     }
 
-    async fn open_due_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
-        self.job_list(JobList::OpenByDue.partition(tenant), date.to_string()).await
+    async fn open_needing_attention_before(
+        &self,
+        tenant: &TenantId,
+        date: NaiveDate,
+        form: Form,
+    ) -> Result<Vec<Workflow>, StoreError> {
+        self.job_list(JobList::OpenByAttention.partition(tenant), date.to_string(), form).await
     }
 
     async fn pending_starting_by(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
         let next_day = date.succ_opt().unwrap_or(date);
-        self.job_list(JobList::PendingByStart.partition(tenant), next_day.to_string()).await
+        self.job_list(JobList::PendingByStart.partition(tenant), next_day.to_string(), Form::Whole).await
     }
 
     async fn completed_before(&self, tenant: &TenantId, date: NaiveDate) -> Result<Vec<Workflow>, StoreError> {
-        self.job_list(JobList::CompletedByDate.partition(tenant), date.to_string()).await
+        self.job_list(JobList::CompletedByDate.partition(tenant), date.to_string(), Form::Whole).await
     }
 
     async fn claim_once(&self, tenant: &TenantId, claim: &Claim) -> Result<bool, StoreError> {

@@ -13,17 +13,17 @@ use crate::domain::audit::{AuditEntry, first_id_at};
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, Employee};
 use crate::domain::validation::TenantId;
-use crate::domain::workflow::{Workflow, WorkflowStatus};
+use crate::domain::workflow::{Task, Workflow, WorkflowStatus};
 use crate::ports::{
     AssetFilter, AuditQuery, DirectoryQuery, EmployeeFilter, Listed, Page, StoreError, TaskPage, TaskQuery,
     WorkflowFilter, WorkflowQuery,
 };
 
 use super::keys::{
-    AssetList, AuditList, EmployeeList, GSI_SK, Partition, TASK_DUE, TASK_STUCK_AT, WorkflowList, task_partition,
-    task_sort_key, timestamp,
+    AssetList, AuditList, EmployeeList, GSI_SK, Partition, TASK_DUE, TASK_STEP, TASK_STUCK_AT, WorkflowList,
+    task_partition, task_sort_key, timestamp,
 };
-use super::{Item, from_item, unavailable};
+use super::{DOC, Item, from_item, unavailable};
 
 /// Upper bound of items DynamoDB evaluates per round when a filter drops most of them.
 const MAX_ROUND: i32 = 1000;
@@ -87,7 +87,7 @@ pub(super) async fn list_tasks(
     let page = i32::try_from(wanted).unwrap_or(MAX_ROUND);
     let mut round = if condition.selective { page.max(FIRST_FILTERED_ROUND) } else { page }.min(MAX_ROUND);
     let mut after = query.after.as_ref().map(task_sort_key);
-    let mut found: Vec<Workflow> = Vec::new();
+    let mut found: Vec<Task> = Vec::new();
     loop {
         let mut key_condition = "#pk = :pk".to_owned();
         let mut request = client
@@ -105,8 +105,12 @@ pub(super) async fn list_tasks(
         }
         request = condition.add_to(request);
         let output = request.key_condition_expression(key_condition).send().await.map_err(unavailable)?;
-        for item in output.items.unwrap_or_default() {
-            found.push(from_item(item)?);
+        for mut item in output.items.unwrap_or_default() {
+            let step =
+                item.remove(TASK_STEP).ok_or_else(|| StoreError::Unavailable("a task without its step".into()))?;
+            let step = serde_dynamo::from_attribute_value(step)
+                .map_err(|error| StoreError::Unavailable(format!("unreadable task step: {error}")))?;
+            found.push(Task { workflow: from_item(item)?, step });
             if found.len() == wanted {
                 return Ok(TaskPage::from_lookahead(found, query.limit));
             }
@@ -322,27 +326,33 @@ impl FilterExpression {
         placeholder
     }
 
+    /// A field of the record (inside `doc`), as an expression path.
+    fn field(&mut self, field: &str) -> String {
+        let doc = self.name(DOC);
+        format!("{doc}.{}", self.name(field))
+    }
+
     fn value(&mut self, value: String) -> String {
         let placeholder = format!(":f{}", self.values.len());
         self.values.push((placeholder.clone(), AttributeValue::S(value)));
         placeholder
     }
 
-    fn compare(&mut self, attribute: &str, operator: &str, value: String) {
-        let name = self.name(attribute);
+    fn compare(&mut self, field: &str, operator: &str, value: String) {
+        let name = self.field(field);
         let value = self.value(value);
         self.clauses.push(format!("{name} {operator} {value}"));
         self.selective = true;
     }
 
-    fn equals(&mut self, attribute: &str, value: Option<String>) {
+    fn equals(&mut self, field: &str, value: Option<String>) {
         if let Some(value) = value {
-            self.compare(attribute, "=", value);
+            self.compare(field, "=", value);
         }
     }
 
-    fn one_of<const N: usize>(&mut self, attribute: &str, values: [&str; N]) {
-        let name = self.name(attribute);
+    fn one_of<const N: usize>(&mut self, field: &str, values: [&str; N]) {
+        let name = self.field(field);
         let values: Vec<String> = values.iter().map(|value| self.value((*value).to_owned())).collect();
         self.clauses.push(format!("{name} IN ({})", values.join(", ")));
         self.selective = true;
@@ -363,8 +373,8 @@ impl FilterExpression {
         request
     }
 
-    fn absent(&mut self, attribute: &str) {
-        let name = self.name(attribute);
+    fn absent(&mut self, field: &str) {
+        let name = self.field(field);
         self.clauses.push(format!("attribute_not_exists({name})"));
     }
 }

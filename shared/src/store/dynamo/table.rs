@@ -60,7 +60,12 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
                 .index_name(index_name)
                 .key_schema(key(partition_attribute, KeyType::Hash)?)
                 .key_schema(key(sort_attribute, KeyType::Range)?)
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::Include)
+                        .set_non_key_attributes(Some(index.projected().iter().map(|name| (*name).to_owned()).collect()))
+                        .build(),
+                )
                 .build()
                 .map_err(built)?,
         );
