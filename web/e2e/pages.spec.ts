@@ -107,6 +107,23 @@ for (const size of WIDTHS) {
       await check(page, 'asset', size.name)
     })
 
+    test('my tasks', async ({ page, adminApi, users }) => {
+      const w = await adminApi.createFromTemplate('emergency_replacement', {
+        title: 'Replace Priya’s broken laptop',
+      })
+      await adminApi.patch(`/api/v1/workflows/${w.id}`, {
+        steps: [{ order: 1, assigned_to: users.user.email }],
+      })
+      await adminApi.post(`/api/v1/workflows/${w.id}/start`)
+      await signIn(page, 'user')
+      await page.goto('/tasks')
+      await expect(page.getByTestId('task').first()).toBeVisible()
+      await check(page, 'tasks', size.name)
+      await page.goto('/tasks?overdue=true')
+      await expect(page.getByText('Nothing overdue')).toBeVisible()
+      await check(page, 'tasks-empty', size.name)
+    })
+
     test('settings and not found', async ({ page }) => {
       await signIn(page, 'admin')
       await page.goto('/settings')

@@ -10,6 +10,8 @@ export type WorkflowSummary = Omit<Workflow, 'steps'>
 export type WorkflowDetail = Workflow & { steps: Step[] }
 export type Step = Schemas['Step']
 export type StepNote = Schemas['StepNote']
+/** An active step assigned to someone, with its workflow's list form (`GET /api/v1/tasks`). */
+export type Task = Schemas['Task']
 export type WorkflowStatus = Schemas['WorkflowStatus']
 export type WorkflowType = Schemas['WorkflowType']
 export type Priority = Schemas['Priority']

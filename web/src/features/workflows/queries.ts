@@ -191,12 +191,14 @@ function refreshAfterConflict(client: ReturnType<typeof useQueryClient>, id: str
   void client.invalidateQueries({ queryKey: workflowKeys.detail(id) })
   void client.invalidateQueries({ queryKey: workflowKeys.history(id) })
   void client.invalidateQueries({ queryKey: workflowKeys.lists() })
+  void client.invalidateQueries({ queryKey: workflowKeys.tasks() })
 }
 
 function afterChange(client: ReturnType<typeof useQueryClient>, workflow: WorkflowDetail) {
   storeWorkflow(client, workflow)
   void client.invalidateQueries({ queryKey: workflowKeys.history(workflow.id) })
   void client.invalidateQueries({ queryKey: workflowKeys.stats() })
+  void client.invalidateQueries({ queryKey: workflowKeys.tasks() })
 }
 
 /** Start, advance, approve, reject, skip (those with `expected_step`), complete and cancel. */
