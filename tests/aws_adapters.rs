@@ -55,7 +55,7 @@ async fn ses_sends_from_a_verified_identity_and_refuses_others() {
 }
 
 fn event(n: usize) -> WorkflowEvent {
-    let draft = WorkflowDraft::from_template(&Template::all()[n % 4], TriggeredBy::Template);
+    let draft = WorkflowDraft::from_template(&Template::builtins()[n % 4], TriggeredBy::Template);
     let now = Utc::now();
     let workflow =
         Workflow::create(uuid::Uuid::now_v7(), TenantId::parse("acme").unwrap(), draft, now.date_naive(), now).unwrap();

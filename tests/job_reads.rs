@@ -118,7 +118,7 @@ fn runner(store: &Arc<dyn Store>) -> JobRunner {
 
 /// A workflow of `tenant` due on `due`.
 fn workflow_due(n: usize, tenant: &str, due: NaiveDate) -> Workflow {
-    let mut draft = WorkflowDraft::from_template(&Template::all()[n % 4], TriggeredBy::Template);
+    let mut draft = WorkflowDraft::from_template(&Template::builtins()[n % 4], TriggeredBy::Template);
     draft.due_date = Some(due);
     let created_on = due.checked_sub_days(Days::new(30)).unwrap();
     Workflow::create(uuid::Uuid::now_v7(), tenant.parse().unwrap(), draft, created_on, test_now()).unwrap()

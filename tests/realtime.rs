@@ -24,7 +24,7 @@ use shared::store::dynamo::{DynamoStore, workflow_item};
 use shared::store::memory::MemoryStore;
 
 fn workflow(team: &str) -> Workflow {
-    let mut draft = WorkflowDraft::from_template(Template::find("new_employee").unwrap(), TriggeredBy::Template);
+    let mut draft = WorkflowDraft::from_template(Template::builtin("new_employee").unwrap(), TriggeredBy::Template);
     draft.team = Team::parse(team).ok();
     Workflow::create(uuid::Uuid::now_v7(), "acme".parse().unwrap(), draft, test_now().date_naive(), test_now()).unwrap()
 }

@@ -15,6 +15,7 @@ assetronics_tests::for_each_store!(webhook_cases:
     a_termination_starts_an_equipment_return_listing_the_assets,
     bamboohr_deliveries_in_both_formats,
     the_sync_applies_changes_once_with_webhooks,
+    hris_events_start_the_templates_the_settings_choose,
 );
 
 #[test]

@@ -13,7 +13,7 @@ use crate::domain::audit::{AuditEntry, TargetType};
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Employee, EmployeeDraft, EmployeeStatus};
 use crate::domain::hris::{
-    HrisEmployee, HrisEvent, HrisEventKind, WITHDRAWN_HIRE_REASON, is_withdrawn_hire, workflow_for,
+    HrisEmployee, HrisEvent, HrisEventKind, WITHDRAWN_HIRE_REASON, is_withdrawn_hire, template_key_for, workflow_for,
 };
 use crate::domain::hris_url::{HrisBaseUrl, UrlPolicy};
 use crate::domain::tenant::{SecretField, Tenant};
@@ -24,6 +24,7 @@ use crate::ports::{
     WorkflowQuery,
 };
 use crate::secrets::SecretBox;
+use crate::templates::visible_template;
 
 /// The outcome of one event, as the webhook answers it.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -106,6 +107,15 @@ impl HrisService {
         if event.kind == HrisEventKind::Ignored {
             return Ok(result);
         }
+        // Found before anything changes: an event whose template is gone changes nothing.
+        let template = match template_key_for(tenant, event.kind) {
+            Some(key) => Some(visible_template(self.store.as_ref(), &tenant.id, key).await?.ok_or_else(|| {
+                HrisError::Invalid(format!(
+                    "the tenant's HRIS template {key} does not exist; choose another in the settings"
+                ))
+            })?),
+            None => None,
+        };
         let (employee, employee_changed) = self.upsert(tenant, event).await?;
         result.employee_id = Some(employee.id);
         let now = self.clock.now();
@@ -120,8 +130,10 @@ impl HrisService {
             Vec::new()
         };
         let asset_ids: Vec<Uuid> = assets.iter().map(|asset| asset.id).collect();
-        let Some(planned) = workflow_for(tenant, event.kind, employee.id, &employee, &asset_ids, triggered_by, today)
-        else {
+        let planned = template.and_then(|template| {
+            workflow_for(tenant, &template, event.kind, &employee, &asset_ids, triggered_by, today)
+        });
+        let Some(planned) = planned else {
             // A withdrawn hire without assets starts nothing: it repeats a change already
             // applied when it found nothing left to change.
             result.duplicate = withdrawn && !employee_changed && cancelled == 0;

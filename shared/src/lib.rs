@@ -15,3 +15,4 @@ pub mod realtime;
 pub mod secrets;
 pub mod store;
 pub mod telemetry;
+pub mod templates;

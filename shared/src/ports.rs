@@ -13,6 +13,7 @@ use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::messages::OutgoingEmail;
 use crate::domain::stats::{StatsScope, Totals};
+use crate::domain::template::{StepTexts, Template};
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{
@@ -442,6 +443,39 @@ pub trait HrisStore: Send + Sync {
     async fn set_sync_cursor(&self, tenant: &TenantId, cursor: &str) -> Result<(), StoreError>;
 }
 
+/// A tenant's own templates (contract §10). Every write carries its audit entry and the new
+/// version's step texts, all or nothing.
+#[async_trait]
+pub trait TemplateStore: Send + Sync {
+    /// The tenant's templates by key, deleted ones included (their keys stay taken).
+    async fn list_templates(&self, tenant: &TenantId) -> Result<Vec<Template>, StoreError>;
+    /// The tenant's template with this key, deleted or not.
+    async fn get_template(&self, tenant: &TenantId, key: &str) -> Result<Option<Template>, StoreError>;
+    /// Stores a new template with its version's texts; `AlreadyExists` when the key was ever used.
+    async fn insert_template(
+        &self,
+        tenant: &TenantId,
+        template: &Template,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Replaces the template stored at `expected_version` and keeps the new version's texts;
+    /// `Conflict` when the version moved on.
+    async fn update_template(
+        &self,
+        tenant: &TenantId,
+        template: &Template,
+        expected_version: u64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// The step texts of one version of a tenant template, in step order (they never change).
+    async fn template_texts(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        version: u64,
+    ) -> Result<Option<Vec<StepTexts>>, StoreError>;
+}
+
 /// The tenant's audit trail.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -456,12 +490,28 @@ pub trait StatsStore: Send + Sync {
 
 /// Everything the API and the jobs need from a store.
 pub trait Store:
-    TenantStore + WorkflowStore + DirectoryStore + AuditStore + JobStore + StatsStore + HrisStore + ConnectionStore
+    TenantStore
+    + WorkflowStore
+    + TemplateStore
+    + DirectoryStore
+    + AuditStore
+    + JobStore
+    + StatsStore
+    + HrisStore
+    + ConnectionStore
 {
 }
 
 impl<T> Store for T where
-    T: TenantStore + WorkflowStore + DirectoryStore + AuditStore + JobStore + StatsStore + HrisStore + ConnectionStore
+    T: TenantStore
+        + WorkflowStore
+        + TemplateStore
+        + DirectoryStore
+        + AuditStore
+        + JobStore
+        + StatsStore
+        + HrisStore
+        + ConnectionStore
 {
 }
 

@@ -732,7 +732,8 @@ pub async fn tenant_settings_are_admin_only_and_secrets_write_only(backend: Back
     assert_eq!(updated.data()["slack_webhook_url_set"], true);
     assert_eq!(
         updated.data()["hris"],
-        json!({"provider": "standard", "signing_secret_set": true, "api_key_set": true, "subdomain": "acme", "api_base_url": null})
+        json!({"provider": "standard", "signing_secret_set": true, "api_key_set": true, "subdomain": "acme", "api_base_url": null,
+            "onboarding_template": "new_employee", "offboarding_template": "equipment_return"})
     );
     let fetched = get(&app, &admin("acme"), path).await;
     for response in [&updated, &fetched] {

@@ -10,6 +10,7 @@ pub mod job_cases;
 pub mod stalling_proxy;
 pub mod step_cases;
 pub mod store_cases;
+pub mod template_cases;
 pub mod webhook_cases;
 
 use std::sync::Arc;

@@ -24,7 +24,7 @@ fn tenant_id(id: &str) -> TenantId {
 
 /// A varied workflow: the template, team, assignee, priority and due date follow `n`.
 fn sample(tenant: &str, n: usize) -> Workflow {
-    let template = &Template::all()[n % 4];
+    let template = &Template::builtins()[n % 4];
     let mut draft = WorkflowDraft::from_template(template, TriggeredBy::Template);
     draft.title = format!("Workflow {n}");
     draft.team = Team::parse(["it", "design", "sales"][n % 3]).ok();

@@ -687,7 +687,8 @@ pub async fn settings_patches_merge_hris(backend: Backend) {
     assert_eq!(
         response.data()["hris"],
         json!({"provider": "bamboohr", "signing_secret_set": true, "api_key_set": true, "subdomain": "globex",
-            "api_base_url": "https://hris.example.com/v1"}),
+            "api_base_url": "https://hris.example.com/v1", "onboarding_template": "new_employee",
+            "offboarding_template": "equipment_return"}),
         "only the subdomain changed"
     );
     let text = response.body.to_string();
@@ -697,7 +698,7 @@ pub async fn settings_patches_merge_hris(backend: Backend) {
     assert_eq!(
         response.data()["hris"],
         json!({"provider": "bamboohr", "signing_secret_set": true, "api_key_set": false, "subdomain": "globex",
-            "api_base_url": null})
+            "api_base_url": null, "onboarding_template": "new_employee", "offboarding_template": "equipment_return"})
     );
     let response = patch(json!({"hris": {"provider": null}})).await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
@@ -821,4 +822,48 @@ pub fn random_mixes_create_each_workflow_once(backend: Backend, cases: u32) -> (
         .unwrap_or_else(|failure| panic!("exactly-once broke: {failure}"));
     let (steps, created) = *totals.lock().unwrap();
     (cases, steps, created)
+}
+
+/// Contract §10: the tenant settings choose the templates HRIS hires and terminations start
+/// (`new_employee` and `equipment_return` unless set); an unknown or deleted one is refused, and
+/// a template the settings name cannot be deleted.
+pub async fn hris_events_start_the_templates_the_settings_choose(backend: Backend) {
+    let app = standard_app(backend).await;
+    let admin = admin("acme");
+    let template = json!({"key": "onboarding_eu", "based_on": "new_employee",
+        "steps": [{"name": "Works council notice", "assignee": "manager"}, {"name": "Laptop", "assignee": "it"}]});
+    let created = app.request(Method::POST, "/api/v1/workflows/templates", Some(&admin), Some(template)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let settings =
+        |hris: Value| app.request(Method::PATCH, "/api/v1/tenant/settings", Some(&admin), Some(json!({"hris": hris})));
+    for (key, why) in [("no_such_template", "unknown"), ("Not A Key", "malformed"), (&"k".repeat(3000), "too long")] {
+        let refused = settings(json!({"onboarding_template": key})).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{why}: {:?}", refused.body);
+        assert!(refused.body["errors"]["hris.onboarding_template"].is_array(), "{:?}", refused.body);
+    }
+    let chosen = settings(json!({"onboarding_template": "onboarding_eu"})).await;
+    assert_eq!(chosen.status, StatusCode::OK, "{:?}", chosen.body);
+    assert_eq!(chosen.data()["hris"]["onboarding_template"], "onboarding_eu");
+    assert_eq!(chosen.data()["hris"]["offboarding_template"], "equipment_return", "the default");
+    let in_use = app.request(Method::DELETE, "/api/v1/workflows/templates/onboarding_eu", Some(&admin), None).await;
+    assert_eq!(in_use.status, StatusCode::CONFLICT, "{:?}", in_use.body);
+
+    let hired = deliver(&app, "msg_t1", &hire("E-1", "ana@acme.example", "2026-12-14")).await;
+    let workflow = get(&app, &format!("/api/v1/workflows/{}", hired.data()["workflow_id"].as_str().unwrap())).await;
+    assert_eq!(
+        (workflow["template_key"].as_str(), workflow["template_version"].as_u64()),
+        (Some("onboarding_eu"), Some(1))
+    );
+    assert_eq!(workflow["total_steps"], 2);
+    assert_eq!(workflow["title"], "Onboard Ana Silva");
+
+    let reset = settings(json!({"onboarding_template": null})).await;
+    assert_eq!(reset.data()["hris"]["onboarding_template"], "new_employee");
+    let deleted = app.request(Method::DELETE, "/api/v1/workflows/templates/onboarding_eu", Some(&admin), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let gone = settings(json!({"onboarding_template": "onboarding_eu"})).await;
+    assert_eq!(gone.status, StatusCode::UNPROCESSABLE_ENTITY, "a deleted template: {:?}", gone.body);
+    let hired = deliver(&app, "msg_t2", &hire("E-2", "bo@acme.example", "2026-12-14")).await;
+    let workflow = get(&app, &format!("/api/v1/workflows/{}", hired.data()["workflow_id"].as_str().unwrap())).await;
+    assert_eq!(workflow["template_key"], "new_employee");
 }

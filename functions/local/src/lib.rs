@@ -339,7 +339,7 @@ async fn seed_directory_and_workflows(
         ),
     ];
     for (key, title, employee, asset, assignee) in samples {
-        let template = Template::find(key).expect("a built-in template");
+        let template = Template::builtin(key).expect("a built-in template");
         let mut draft = WorkflowDraft::from_template(template, TriggeredBy::Template);
         draft.title = title.to_owned();
         draft.team = employee.and_then(|employee| employee.team.clone());

@@ -18,6 +18,7 @@ use shared::http::openapi::Problems;
 use shared::http::response::{Data, versioned};
 use shared::http::{AppError, AppState};
 use shared::ports::StoreError;
+use shared::templates::visible_template;
 use utoipa::{OpenApi, ToSchema};
 
 mod audit;
@@ -206,6 +207,16 @@ struct HrisPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = "uri", max_length = 2048, example = "https://api.bamboohr.com/api/gateway.php/acme/v1")]
     api_base_url: Option<Option<String>>,
+    /// The key of the template HRIS hires start: a built-in or one of the tenant's own, not
+    /// deleted (422 otherwise); `null` goes back to `new_employee`.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 40)]
+    onboarding_template: Option<Option<String>>,
+    /// The key of the template HRIS terminations start, with the same rules; `null` goes back
+    /// to `equipment_return`.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(max_length = 40)]
+    offboarding_template: Option<Option<String>>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/tenant/settings", tag = "tenants", security(("bearer" = [])),
@@ -220,6 +231,7 @@ async fn update_settings(
 ) -> Result<Response, AppError> {
     let tenant = admin.caller.tenant;
     let changed = apply_settings(&state, &tenant, patch)?;
+    check_hris_templates(&state, &tenant, &changed).await?;
     if_match.check(tenant.version)?;
     if changed == tenant {
         return Ok(respond(&tenant, None));
@@ -278,6 +290,8 @@ fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Re
                 api_key: None,
                 subdomain: None,
                 api_base_url: None,
+                onboarding_template: None,
+                offboarding_template: None,
             });
             settings.provider = provider;
             if let Some(secret) = hris.signing_secret {
@@ -316,11 +330,33 @@ fn apply_settings(state: &AppState, tenant: &Tenant, patch: SettingsPatch) -> Re
                     }
                 });
             }
+            if let Some(key) = hris.onboarding_template {
+                settings.onboarding_template = key;
+            }
+            if let Some(key) = hris.offboarding_template {
+                settings.offboarding_template = key;
+            }
             changed.hris = Some(settings);
         }
     }
     errors.into_result()?;
     Ok(changed)
+}
+
+/// 422 unless the HRIS templates that `changed` names (and `tenant` did not) are templates of
+/// the tenant: built-ins, or its own not deleted.
+async fn check_hris_templates(state: &AppState, tenant: &Tenant, changed: &Tenant) -> Result<(), AppError> {
+    let mut errors = FieldErrors::default();
+    let chosen = [
+        ("hris.onboarding_template", changed.onboarding_template(), tenant.onboarding_template()),
+        ("hris.offboarding_template", changed.offboarding_template(), tenant.offboarding_template()),
+    ];
+    for (field, key, before) in chosen {
+        if key != before && visible_template(state.store.as_ref(), &tenant.id, key).await?.is_none() {
+            errors.add(field, format!("no template with key {key}"));
+        }
+    }
+    Ok(errors.into_result()?)
 }
 
 fn check_signing_secret(provider: HrisProvider, secret: &str) -> Result<(), &'static str> {

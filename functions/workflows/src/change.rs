@@ -11,12 +11,11 @@ use shared::domain::caller::{Caller, WorkflowAction};
 use shared::domain::directory::{Asset, AssetEffect};
 use shared::domain::workflow::{Workflow, WorkflowStatus};
 use shared::http::extract::{IfMatch, TenantCaller};
-use shared::http::response::versioned;
 use shared::http::{AppError, AppState};
 use shared::ports::AssetChange;
 use uuid::Uuid;
 
-use crate::{audit_entry, load_visible, log_change, not_found_text};
+use crate::{audit_entry, load_visible, log_change, not_found_text, respond};
 
 /// Everything a change of an existing workflow needs besides its body: who asks (401/403 come
 /// first), the id as written (judged only after the body, as the contract orders 422 before 404)
@@ -57,9 +56,9 @@ impl ChangeRequest {
         audit_action: &'static str,
         rule: impl FnOnce(&mut Workflow, DateTime<Utc>) -> Result<bool, E>,
     ) -> Result<Response, AppError> {
+        let state = self.state.clone();
         let workflow = self.commit(action, audit_action, rule).await?;
-        let version = workflow.version;
-        Ok(versioned(workflow, version, None))
+        respond(&state, workflow, None).await
     }
 
     /// The one way an existing workflow changes: load it within the caller's scope (404), check

@@ -9,17 +9,17 @@ use shared::domain::caller::Role;
 use shared::domain::template::Template;
 use shared::domain::validation::{Email, FieldErrors, Team};
 use shared::domain::workflow::{
-    CUSTOM_WORKFLOW_DAYS, Priority, StepAssignee, StepDraft, StepKind, StepPeople, TriggeredBy, Workflow,
-    WorkflowDraft, WorkflowType, check_client_metadata,
+    CUSTOM_WORKFLOW_DAYS, Priority, StepDraft, StepPeople, TriggeredBy, Workflow, WorkflowDraft, WorkflowType,
+    check_client_metadata,
 };
 use shared::http::extract::{ApiJson, Authorized, TenantCaller, Writers};
 use shared::http::openapi::Problems;
-use shared::http::response::versioned;
 use shared::http::{AppError, AppState};
+use shared::templates::visible_template;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{audit_entry, log_change};
+use crate::{audit_entry, log_change, respond};
 
 /// The body of both create routes. `from-template` takes `template_key` and no `workflow_type`
 /// or `steps`; `POST /workflows` takes `title`, `workflow_type` and `steps` and no `template_key`.
@@ -31,7 +31,7 @@ pub(crate) struct NewWorkflowRequest {
     #[schema(max_length = 200)]
     title: Option<String>,
     workflow_type: Option<WorkflowType>,
-    steps: Option<Vec<StepRequest>>,
+    steps: Option<Vec<StepDraft>>,
     #[schema(max_length = 5000)]
     description: Option<String>,
     priority: Option<Priority>,
@@ -47,68 +47,23 @@ pub(crate) struct NewWorkflowRequest {
     metadata: Option<Map<String, Value>>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct StepRequest {
-    #[schema(max_length = 200)]
-    name: String,
-    #[schema(max_length = 2000)]
-    description: Option<String>,
-    #[schema(max_length = 5000)]
-    instructions: Option<String>,
-    /// `task` (the default) or `approval`.
-    kind: Option<StepKind>,
-    /// Who the step goes to: an email address, or `it` (the tenant's IT address), `manager` (the
-    /// employee's manager), `employee` (the employee) or `assignee` (the workflow's assignee),
-    /// resolved when the workflow is made (null when the placeholder has no value).
-    #[schema(max_length = 254)]
-    assignee: Option<String>,
-    /// The step is due this many days after the workflow's start (or creation date).
-    #[schema(minimum = 0, maximum = 365)]
-    due_offset_days: Option<u32>,
-    /// More than 0, at most 1000.
-    #[schema(exclusive_minimum = 0, maximum = 1000)]
-    estimated_hours: Option<f64>,
-}
-
-impl StepRequest {
-    /// The step as drafted; `errors` gets a bad assignee as `steps[index].assignee`.
-    fn to_draft(&self, index: usize, errors: &mut FieldErrors) -> StepDraft {
-        let assignee = self.assignee.as_deref().and_then(|raw| {
-            StepAssignee::parse(raw).map_err(|message| errors.add(format!("steps[{index}].assignee"), message)).ok()
-        });
-        StepDraft {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            instructions: self.instructions.clone(),
-            kind: self.kind.unwrap_or_default(),
-            assignee,
-            due_offset_days: self.due_offset_days,
-            estimated_hours: self.estimated_hours,
-        }
-    }
-}
-
 impl NewWorkflowRequest {
-    fn into_template_draft(self) -> Result<WorkflowDraft, FieldErrors> {
+    /// The key of a from-template body, whose steps and type come from the template.
+    fn template_key(&self) -> Result<String, FieldErrors> {
         let mut errors = FieldErrors::default();
         for (field, present) in [("workflow_type", self.workflow_type.is_some()), ("steps", self.steps.is_some())] {
             if present {
                 errors.add(field, "comes from the template and cannot be given");
             }
         }
-        let template = match self.template_key.as_deref() {
-            None => {
-                errors.add("template_key", "is required");
-                None
-            }
-            Some(key) => Template::find(key).or_else(|| {
-                errors.add("template_key", format!("no template with key {key}"));
-                None
-            }),
-        };
+        if self.template_key.is_none() {
+            errors.add("template_key", "is required");
+        }
         errors.into_result()?;
-        let template = template.expect("checked above");
+        Ok(self.template_key.clone().unwrap_or_default())
+    }
+
+    fn into_template_draft(self, template: &Template) -> Result<WorkflowDraft, FieldErrors> {
         let mut draft = WorkflowDraft::from_template(template, TriggeredBy::Template);
         if let Some(title) = self.title.clone() {
             draft.title = title;
@@ -136,15 +91,12 @@ impl NewWorkflowRequest {
                 errors.add(field, "is required");
             }
         }
-        let steps: Vec<StepDraft> = (self.steps.as_deref().unwrap_or_default().iter().enumerate())
-            .map(|(index, step)| step.to_draft(index, &mut errors))
-            .collect();
         errors.into_result()?;
         let mut draft = WorkflowDraft::new(
             self.title.clone().unwrap_or_default(),
             self.workflow_type.unwrap_or(WorkflowType::Procurement),
             self.priority.unwrap_or(Priority::Normal),
-            steps,
+            self.steps.clone().unwrap_or_default(),
             CUSTOM_WORKFLOW_DAYS,
             TriggeredBy::Manual,
         );
@@ -174,7 +126,12 @@ pub(crate) async fn create_from_template(
     writer: Authorized<Writers>,
     ApiJson(body): ApiJson<NewWorkflowRequest>,
 ) -> Result<Response, AppError> {
-    create(&state, &writer.caller, body.into_template_draft()?).await
+    let session = &writer.caller;
+    let key = body.template_key()?;
+    let template = visible_template(state.store.as_ref(), &session.caller.tenant, &key)
+        .await?
+        .ok_or_else(|| AppError::validation("template_key", format!("no template with key {key}")))?;
+    create(&state, session, body.into_template_draft(&template)?).await
 }
 
 #[utoipa::path(post, path = "/api/v1/workflows", tag = "workflows", security(("bearer" = [])),
@@ -230,8 +187,7 @@ async fn create_workflow(
     log_change(&workflow, "workflow.created");
     state.notifier.workflow_changed(&session.tenant, None, &workflow, now).await;
     let location = format!("/api/v1/workflows/{}", workflow.id);
-    let version = workflow.version;
-    Ok(versioned(workflow, version, Some(location)))
+    respond(state, workflow, Some(location)).await
 }
 
 fn no_record(field: &str) -> AppError {

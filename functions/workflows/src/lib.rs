@@ -1,11 +1,13 @@
 //! The workflows route group: create, read, list, change and walk workflows (contract §3).
 
 use axum::Router;
+use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Caller;
 use shared::domain::workflow::{Step, StepNote, Workflow};
+use shared::http::response::versioned;
 use shared::http::{AppError, AppState};
 use utoipa::OpenApi;
 use uuid::Uuid;
@@ -44,7 +46,7 @@ pub fn routes() -> Router<AppState> {
         reads::history, tasks::list_tasks
     ),
     components(schemas(
-        reads::Stats, Workflow, Step, StepNote, creation::NewWorkflowRequest, creation::StepRequest,
+        reads::Stats, Workflow, Step, StepNote, creation::NewWorkflowRequest, shared::domain::workflow::StepDraft,
         transitions::PatchRequest, transitions::StepAssignmentRequest, transitions::AdvanceRequest,
         transitions::CancelRequest, transitions::EmptyRequest, steps::ApproveRequest, steps::RejectRequest,
         steps::SkipRequest, steps::NoteRequest, tasks::Task, AuditEntry, shared::http::error::Problem
@@ -66,6 +68,18 @@ pub(crate) async fn load_visible(state: &AppState, caller: &Caller, id: Uuid) ->
         .await?
         .filter(|workflow| caller.can_see(workflow))
         .ok_or_else(|| not_found(id))
+}
+
+/// One workflow as the single-workflow routes answer it: its steps with their texts (a template
+/// version's, read once per process) and its `ETag`; `Location` when it was just created.
+pub(crate) async fn respond(
+    state: &AppState,
+    workflow: Workflow,
+    location: Option<String>,
+) -> Result<Response, AppError> {
+    let workflow = state.template_texts.join(state.store.as_ref(), workflow).await?;
+    let version = workflow.version;
+    Ok(versioned(workflow, version, location))
 }
 
 pub(crate) fn not_found(id: Uuid) -> AppError {

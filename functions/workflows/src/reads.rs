@@ -14,13 +14,13 @@ use shared::domain::workflow::{Priority, Workflow, WorkflowStatus, WorkflowType}
 use shared::http::extract::{ApiQuery, IdPath, TenantCaller};
 use shared::http::openapi::Problems;
 use shared::http::paging::PageRequest;
-use shared::http::response::{ListData, versioned, whole_list};
+use shared::http::response::{ListData, whole_list};
 use shared::http::{AppError, AppState};
 use shared::ports::{WorkflowFilter, WorkflowQuery};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::{load_visible, not_found};
+use crate::{load_visible, not_found, respond};
 
 /// `GET /api/v1/workflows/stats`, within the caller's role scope.
 #[derive(Debug, Serialize, ToSchema)]
@@ -163,8 +163,7 @@ pub(crate) async fn get_workflow(
     IdPath(id): IdPath,
 ) -> Result<Response, AppError> {
     let workflow = load_visible(&state, &session.caller, id).await?;
-    let version = workflow.version;
-    Ok(versioned(workflow, version, None))
+    respond(&state, workflow, None).await
 }
 
 #[utoipa::path(get, path = "/api/v1/workflows/{id}/history", tag = "workflows", security(("bearer" = [])),

@@ -1,10 +1,32 @@
-use super::template::{StepTemplate, Template};
 use super::workflow::{Placeholder, Priority, StepKind, WorkflowType};
 
-/// The four built-in templates, in the order the API lists them.
-pub static TEMPLATES: [Template; 4] = [INCOMING_HARDWARE, NEW_EMPLOYEE, EQUIPMENT_RETURN, EMERGENCY_REPLACEMENT];
+/// A built-in template as the binary holds it (`Template::builtins` turns each into a template).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BuiltinTemplate {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub workflow_type: WorkflowType,
+    pub priority: Priority,
+    pub description: &'static str,
+    pub estimated_duration_days: u32,
+    pub steps: &'static [BuiltinStep],
+}
 
-const INCOMING_HARDWARE: Template = Template {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BuiltinStep {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub instructions: &'static str,
+    pub kind: StepKind,
+    pub assignee: Option<Placeholder>,
+    pub due_offset_days: Option<u32>,
+    pub estimated_hours: Option<f64>,
+}
+
+/// The four built-in templates, in the order the API lists them.
+pub static BUILTINS: [BuiltinTemplate; 4] = [INCOMING_HARDWARE, NEW_EMPLOYEE, EQUIPMENT_RETURN, EMERGENCY_REPLACEMENT];
+
+const INCOMING_HARDWARE: BuiltinTemplate = BuiltinTemplate {
     key: "incoming_hardware",
     title: "Incoming Hardware",
     workflow_type: WorkflowType::Procurement,
@@ -14,7 +36,7 @@ const INCOMING_HARDWARE: Template = Template {
         the loading dock to the user's first sign-in.",
     estimated_duration_days: 3,
     steps: &[
-        StepTemplate {
+        BuiltinStep {
             name: "Receive Shipment",
             description: "Confirm the delivery is complete and undamaged before it is stocked.",
             instructions: "Compare the packing slip with the purchase order and note any missing \
@@ -26,7 +48,7 @@ const INCOMING_HARDWARE: Template = Template {
             due_offset_days: Some(0),
             estimated_hours: Some(0.5),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Initial Inspection",
             description: "Verify each device matches the order and has no physical defects.",
             instructions: "Unbox each device and check for cracks, dents, dead \
@@ -38,7 +60,7 @@ const INCOMING_HARDWARE: Template = Template {
             due_offset_days: Some(0),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Asset Registration",
             description: "Create an inventory record so the device is tracked for its lifetime.",
             instructions: "Record the serial number, model, purchase order number and warranty \
@@ -50,7 +72,7 @@ const INCOMING_HARDWARE: Template = Template {
             due_offset_days: Some(1),
             estimated_hours: Some(0.5),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Configuration & Setup",
             description: "Bring the device to the company's standard managed and secured build.",
             instructions: "Enroll the device in MDM (Intune or Jamf) and assign it to the correct \
@@ -62,7 +84,7 @@ const INCOMING_HARDWARE: Template = Template {
             due_offset_days: Some(1),
             estimated_hours: Some(2.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Quality Assurance Testing",
             description: "Confirm the configured device works end to end before it reaches a user.",
             instructions: "Sign in with a test account and check Wi-Fi, VPN, camera, microphone \
@@ -74,7 +96,7 @@ const INCOMING_HARDWARE: Template = Template {
             due_offset_days: Some(2),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Assignment & Deployment",
             description: "Hand the device to its user and record who is responsible for it.",
             instructions: "Assign the device to the user in the asset inventory and set its \
@@ -85,7 +107,7 @@ const INCOMING_HARDWARE: Template = Template {
             due_offset_days: Some(2),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "User Onboarding",
             description: "Make sure the user can sign in and work productively on the new device.",
             instructions: "Walk the user through the first sign-in and confirm they \
@@ -97,7 +119,7 @@ const INCOMING_HARDWARE: Template = Template {
             due_offset_days: Some(3),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Follow-up & Documentation",
             description: "Close the loop so the record is complete and early issues are caught.",
             instructions: "Contact the user after 3 to 5 business days to confirm everything \
@@ -111,7 +133,7 @@ const INCOMING_HARDWARE: Template = Template {
     ],
 };
 
-const NEW_EMPLOYEE: Template = Template {
+const NEW_EMPLOYEE: BuiltinTemplate = BuiltinTemplate {
     key: "new_employee",
     title: "New Employee Onboarding",
     workflow_type: WorkflowType::Onboarding,
@@ -121,7 +143,7 @@ const NEW_EMPLOYEE: Template = Template {
         as HR confirms the start date, ideally a week or more ahead.",
     estimated_duration_days: 7,
     steps: &[
-        StepTemplate {
+        BuiltinStep {
             name: "Pre-Onboarding Preparation",
             description: "Collect everything IT needs to know before provisioning starts.",
             instructions: "Confirm the name, start date, job title, department, manager and work \
@@ -133,7 +155,7 @@ const NEW_EMPLOYEE: Template = Template {
             due_offset_days: Some(0),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Account Provisioning",
             description: "Create the user's identity and core accounts ahead of the start date.",
             instructions: "Create the account in the identity provider (Entra ID, Okta or Google \
@@ -146,7 +168,7 @@ const NEW_EMPLOYEE: Template = Template {
             due_offset_days: Some(1),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Software License Assignment",
             description: "Give the user the licenses their role needs without wasting paid seats.",
             instructions: "Assign the base productivity license, such as Microsoft 365 or Google \
@@ -158,7 +180,7 @@ const NEW_EMPLOYEE: Template = Template {
             due_offset_days: Some(2),
             estimated_hours: Some(0.5),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Hardware Setup",
             description: "Prepare a fully configured, encrypted device assigned to the new hire.",
             instructions: "Enroll the laptop in MDM (Intune or Jamf) with the profile for the \
@@ -171,7 +193,7 @@ const NEW_EMPLOYEE: Template = Template {
             due_offset_days: Some(3),
             estimated_hours: Some(2.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Day 1 - Welcome & Access",
             description: "Get the new hire signed in and working on their first morning.",
             instructions: "Meet the user in person or on a video call at the agreed \
@@ -184,7 +206,7 @@ const NEW_EMPLOYEE: Template = Template {
             due_offset_days: Some(5),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Day 1 - IT Orientation",
             description: "Teach the new hire how to work securely and where to get help.",
             instructions: "Explain the password, MFA and device rules, including locking the \
@@ -196,7 +218,7 @@ const NEW_EMPLOYEE: Template = Template {
             due_offset_days: Some(5),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Week 1 - Application Access",
             description: "Ensure the user can reach every system their role depends on.",
             instructions: "Review the manager's access list with the user \
@@ -208,7 +230,7 @@ const NEW_EMPLOYEE: Template = Template {
             due_offset_days: Some(6),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Week 1 - Training",
             description: "Make sure the user completes the required security and tool training.",
             instructions: "Enroll the user in the mandatory security awareness course and confirm \
@@ -219,7 +241,7 @@ const NEW_EMPLOYEE: Template = Template {
             due_offset_days: Some(7),
             estimated_hours: Some(4.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Week 1 - Follow-up",
             description: "Confirm onboarding is complete and nothing was missed.",
             instructions: "Check in with the user and the manager at the end of the \
@@ -234,7 +256,7 @@ const NEW_EMPLOYEE: Template = Template {
     ],
 };
 
-const EQUIPMENT_RETURN: Template = Template {
+const EQUIPMENT_RETURN: BuiltinTemplate = BuiltinTemplate {
     key: "equipment_return",
     title: "Equipment Return",
     workflow_type: WorkflowType::Offboarding,
@@ -244,7 +266,7 @@ const EQUIPMENT_RETURN: Template = Template {
         to stock. Start it as soon as HR shares the last working day.",
     estimated_duration_days: 2,
     steps: &[
-        StepTemplate {
+        BuiltinStep {
             name: "Schedule Equipment Return",
             description: "Arrange how and when every assigned device comes back.",
             instructions: "Pull the list of assets assigned to the user from the \
@@ -256,7 +278,7 @@ const EQUIPMENT_RETURN: Template = Template {
             due_offset_days: Some(0),
             estimated_hours: Some(0.5),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Data Backup",
             description: "Preserve business data that must be kept before anything is wiped.",
             instructions: "Confirm with the manager which files, mailboxes and shared drives must \
@@ -268,7 +290,7 @@ const EQUIPMENT_RETURN: Template = Template {
             due_offset_days: Some(0),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Receive & Inspect Equipment",
             description: "Check that all assigned equipment came back and record its condition.",
             instructions: "Match each returned item's serial number and asset \
@@ -280,7 +302,7 @@ const EQUIPMENT_RETURN: Template = Template {
             due_offset_days: Some(1),
             estimated_hours: Some(0.5),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Revoke Access & Remove MDM",
             description: "Cut off all company access so the former user can no longer reach data.",
             instructions: "Disable the account in the identity provider at the agreed time and \
@@ -293,7 +315,7 @@ const EQUIPMENT_RETURN: Template = Template {
             due_offset_days: Some(1),
             estimated_hours: Some(0.5),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Wipe & Reconfigure",
             description: "Erase returned devices and prepare them for reuse or disposal.",
             instructions: "Wipe each device with a NIST 800-88 compliant method and keep the \
@@ -306,7 +328,7 @@ const EQUIPMENT_RETURN: Template = Template {
             due_offset_days: Some(2),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Update Records & Close",
             description: "Leave the inventory and license counts accurate after the departure.",
             instructions: "Set each asset's status to In Stock, In Repair or Disposed \
@@ -321,7 +343,7 @@ const EQUIPMENT_RETURN: Template = Template {
     ],
 };
 
-const EMERGENCY_REPLACEMENT: Template = Template {
+const EMERGENCY_REPLACEMENT: BuiltinTemplate = BuiltinTemplate {
     key: "emergency_replacement",
     title: "Emergency Replacement",
     workflow_type: WorkflowType::Repair,
@@ -331,7 +353,7 @@ const EMERGENCY_REPLACEMENT: Template = Template {
         or stolen devices also need an immediate remote lock or wipe.",
     estimated_duration_days: 1,
     steps: &[
-        StepTemplate {
+        BuiltinStep {
             name: "Assess Situation",
             description: "Determine what happened and how quickly the user needs a working device.",
             instructions: "Confirm whether the device is broken, lost or stolen and \
@@ -344,7 +366,7 @@ const EMERGENCY_REPLACEMENT: Template = Template {
             due_offset_days: Some(0),
             estimated_hours: Some(0.5),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Approve Replacement",
             description: "Get the sign-off needed to issue a replacement device.",
             instructions: "Request approval from the user's manager, or use the \
@@ -356,7 +378,7 @@ const EMERGENCY_REPLACEMENT: Template = Template {
             due_offset_days: Some(0),
             estimated_hours: Some(0.5),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Provision Replacement Device",
             description: "Prepare a managed, encrypted replacement from stock as fast as possible.",
             instructions: "Take a device with the same or better specification from \
@@ -369,7 +391,7 @@ const EMERGENCY_REPLACEMENT: Template = Template {
             due_offset_days: Some(1),
             estimated_hours: Some(2.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Deploy to User",
             description: "Get the user back to work on the replacement device.",
             instructions: "Hand over the device in person or ship it by tracked overnight \
@@ -380,7 +402,7 @@ const EMERGENCY_REPLACEMENT: Template = Template {
             due_offset_days: Some(1),
             estimated_hours: Some(1.0),
         },
-        StepTemplate {
+        BuiltinStep {
             name: "Handle Failed Device",
             description: "Resolve what happens to the broken or missing device.",
             instructions: "Open a warranty or repair case with the vendor and record \

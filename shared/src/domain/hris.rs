@@ -436,26 +436,36 @@ pub struct HrisWorkflow {
     pub natural_key: String,
 }
 
-/// The workflow an event starts for `employee_id`, if any: onboarding for a hire (scheduled 5
-/// days before the start date, never before today), equipment return for a termination
-/// (scheduled on the termination date, never before today; for a withdrawn hire only when it
-/// holds assets), both assigned to IT.
+/// The key of the template an event starts, if any (contract §10): the tenant's onboarding
+/// template for a hire, its offboarding template for a termination.
+pub fn template_key_for(tenant: &Tenant, kind: HrisEventKind) -> Option<&str> {
+    match kind {
+        HrisEventKind::Created => Some(tenant.onboarding_template()),
+        HrisEventKind::Terminated => Some(tenant.offboarding_template()),
+        HrisEventKind::Updated | HrisEventKind::Ignored => None,
+    }
+}
+
+/// The workflow an event starts for `employee` from `template` (the event's, see
+/// [`template_key_for`]), if any: onboarding for a hire (scheduled 5 days before the start date,
+/// never before today), equipment return for a termination (scheduled on the termination date,
+/// never before today; for a withdrawn hire only when it holds assets), both assigned to IT.
 pub fn workflow_for(
     tenant: &Tenant,
+    template: &Template,
     kind: HrisEventKind,
-    employee_id: uuid::Uuid,
     employee: &Employee,
     asset_ids: &[uuid::Uuid],
     triggered_by: TriggeredBy,
     today: NaiveDate,
 ) -> Option<HrisWorkflow> {
-    let (template_key, effective) = match kind {
-        HrisEventKind::Created => ("new_employee", employee.start_date.unwrap_or(today)),
+    let employee_id = employee.id;
+    let effective = match kind {
+        HrisEventKind::Created => employee.start_date.unwrap_or(today),
         HrisEventKind::Terminated if is_withdrawn_hire(employee) && asset_ids.is_empty() => return None,
-        HrisEventKind::Terminated => ("equipment_return", employee.termination_date.unwrap_or(today)),
+        HrisEventKind::Terminated => employee.termination_date.unwrap_or(today),
         HrisEventKind::Updated | HrisEventKind::Ignored => return None,
     };
-    let template = Template::find(template_key).expect("a built-in template");
     let mut draft = WorkflowDraft::from_template(template, triggered_by);
     let name = format!("{} {}", employee.first_name, employee.last_name);
     let title = match kind {

@@ -158,7 +158,7 @@ mod tests {
     }
 
     fn workflow(title: &str) -> Workflow {
-        let mut draft = WorkflowDraft::from_template(Template::find("new_employee").unwrap(), TriggeredBy::Template);
+        let mut draft = WorkflowDraft::from_template(Template::builtin("new_employee").unwrap(), TriggeredBy::Template);
         draft.title = title.to_owned();
         let now: chrono::DateTime<chrono::Utc> = "2026-11-25T09:00:00Z".parse().unwrap();
         Workflow::create(uuid::Uuid::now_v7(), "acme".parse().unwrap(), draft, now.date_naive(), now).unwrap()

@@ -115,7 +115,7 @@ mod tests {
     }
 
     fn workflow(team: &str) -> Workflow {
-        let mut draft = WorkflowDraft::from_template(Template::find("new_employee").unwrap(), TriggeredBy::Template);
+        let mut draft = WorkflowDraft::from_template(Template::builtin("new_employee").unwrap(), TriggeredBy::Template);
         draft.team = Team::parse(team).ok();
         Workflow::create(
             uuid::Uuid::now_v7(),

@@ -188,7 +188,7 @@ mod tests {
 
     fn workflow() -> Workflow {
         let mut draft =
-            WorkflowDraft::from_template(Template::find("emergency_replacement").unwrap(), TriggeredBy::Template);
+            WorkflowDraft::from_template(Template::builtin("emergency_replacement").unwrap(), TriggeredBy::Template);
         draft.team = Team::parse("it").ok();
         Workflow::create(uuid::Uuid::now_v7(), TenantId::parse("acme").unwrap(), draft, at(0).date_naive(), at(0))
             .unwrap()

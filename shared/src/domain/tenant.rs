@@ -126,7 +126,16 @@ pub struct HrisSettings {
     pub api_key: Option<Sealed>,
     pub subdomain: Option<String>,
     pub api_base_url: Option<String>,
+    /// The template an HRIS hire starts; `DEFAULT_ONBOARDING_TEMPLATE` when unset.
+    #[serde(default)]
+    pub onboarding_template: Option<String>,
+    /// The template an HRIS termination starts; `DEFAULT_OFFBOARDING_TEMPLATE` when unset.
+    #[serde(default)]
+    pub offboarding_template: Option<String>,
 }
+
+pub const DEFAULT_ONBOARDING_TEMPLATE: &str = "new_employee";
+pub const DEFAULT_OFFBOARDING_TEMPLATE: &str = "equipment_return";
 
 /// The secrets a tenant keeps, each sealed for its own place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +181,10 @@ pub struct HrisView {
     pub api_key_set: bool,
     pub subdomain: Option<String>,
     pub api_base_url: Option<String>,
+    /// The template HRIS hires start (contract §10).
+    pub onboarding_template: String,
+    /// The template HRIS terminations start.
+    pub offboarding_template: String,
 }
 
 impl From<&Tenant> for TenantView {
@@ -190,6 +203,8 @@ impl From<&Tenant> for TenantView {
                 api_key_set: hris.api_key.is_some(),
                 subdomain: hris.subdomain.clone(),
                 api_base_url: hris.api_base_url.clone(),
+                onboarding_template: tenant.onboarding_template().to_owned(),
+                offboarding_template: tenant.offboarding_template().to_owned(),
             }),
             version: tenant.version,
             created_at: tenant.created_at,
@@ -230,6 +245,23 @@ impl Tenant {
 
     pub fn is_active(&self) -> bool {
         self.status == TenantStatus::Active
+    }
+
+    /// The key of the template an HRIS hire starts (contract §10).
+    pub fn onboarding_template(&self) -> &str {
+        let chosen = self.hris.as_ref().and_then(|hris| hris.onboarding_template.as_deref());
+        chosen.unwrap_or(DEFAULT_ONBOARDING_TEMPLATE)
+    }
+
+    /// The key of the template an HRIS termination starts.
+    pub fn offboarding_template(&self) -> &str {
+        let chosen = self.hris.as_ref().and_then(|hris| hris.offboarding_template.as_deref());
+        chosen.unwrap_or(DEFAULT_OFFBOARDING_TEMPLATE)
+    }
+
+    /// Whether the HRIS settings name the template `key`, so deleting it would stop HRIS events.
+    pub fn hris_uses_template(&self, key: &str) -> bool {
+        self.onboarding_template() == key || self.offboarding_template() == key
     }
 }
 

@@ -13,6 +13,7 @@ use crate::jobs::JobRunner;
 use crate::notify::{Channels, Notifier};
 use crate::ports::{HrisApi, Store};
 use crate::secrets::SecretBox;
+use crate::templates::TemplateTexts;
 
 use super::cursor::CursorSigner;
 use super::tenant_cache::TenantCache;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub hris_api: Arc<dyn HrisApi>,
     /// Which HRIS API URLs are accepted when set and when used.
     pub hris_urls: UrlPolicy,
+    /// The step texts of the template versions workflows were made from.
+    pub template_texts: Arc<TemplateTexts>,
 }
 
 impl AppState {
@@ -47,6 +50,7 @@ impl AppState {
             notifier: Arc::new(notifier),
             hris_api: Arc::new(BambooHr::new(HttpClient::new(std::time::Duration::from_secs(5)))),
             hris_urls: config.hris_urls,
+            template_texts: Arc::default(),
         }
     }
 }

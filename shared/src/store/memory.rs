@@ -19,6 +19,7 @@ use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, StatsScope, Totals};
+use crate::domain::template::{StepTexts, Template};
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
@@ -26,7 +27,8 @@ use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
     AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
     DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page,
-    StatsStore, StoreError, TaskPage, TaskQuery, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    StatsStore, StoreError, TaskPage, TaskQuery, TemplateStore, TenantStore, WorkflowPage, WorkflowQuery,
+    WorkflowStore,
 };
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -55,6 +57,12 @@ struct TenantData {
     /// This tenant's parts of the job runs that handled it, oldest first.
     #[serde(default)]
     job_runs: Vec<JobRecord>,
+    /// The tenant's own templates by key, deleted ones included.
+    #[serde(default)]
+    templates: BTreeMap<String, Template>,
+    /// The step texts of every template version, by key and version.
+    #[serde(default)]
+    template_texts: BTreeMap<String, BTreeMap<u64, Vec<StepTexts>>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,6 +73,17 @@ struct Delivery {
 }
 
 impl TenantData {
+    /// Stores a template version and its texts; `on_taken` when that version's texts exist.
+    fn put_template(&mut self, template: &Template, on_taken: StoreError) -> Result<(), StoreError> {
+        let versions = self.template_texts.entry(template.key.clone()).or_default();
+        if versions.contains_key(&template.version) {
+            return Err(on_taken);
+        }
+        versions.insert(template.version, template.texts());
+        self.templates.insert(template.key.clone(), template.clone());
+        Ok(())
+    }
+
     /// Checks and stores a new workflow, as one DynamoDB transaction does.
     fn insert_workflow(&mut self, workflow: &Workflow) -> Result<(), StoreError> {
         if self.workflows.contains_key(&workflow.id) {
@@ -412,6 +431,59 @@ impl WorkflowStore for MemoryStore {
             data.workflows.get(&id).map(|workflow| (workflow.clone(), entries))
         });
         Ok(found.flatten())
+    }
+}
+
+#[async_trait]
+impl TemplateStore for MemoryStore {
+    async fn list_templates(&self, tenant: &TenantId) -> Result<Vec<Template>, StoreError> {
+        Ok(self.read(tenant, |data| data.templates.values().cloned().collect()).unwrap_or_default())
+    }
+
+    async fn get_template(&self, tenant: &TenantId, key: &str) -> Result<Option<Template>, StoreError> {
+        Ok(self.read(tenant, |data| data.templates.get(key).cloned()).flatten())
+    }
+
+    async fn insert_template(
+        &self,
+        tenant: &TenantId,
+        template: &Template,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::AlreadyExists, |state| {
+            let data = state.tenant_mut(tenant);
+            if data.templates.contains_key(&template.key) {
+                return Err(StoreError::AlreadyExists);
+            }
+            data.put_template(template, StoreError::AlreadyExists)
+        })
+    }
+
+    async fn update_template(
+        &self,
+        tenant: &TenantId,
+        template: &Template,
+        expected_version: u64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::Conflict, |state| {
+            let data = state.tenant_mut(tenant);
+            if data.templates.get(&template.key).is_none_or(|stored| stored.version != expected_version) {
+                return Err(StoreError::Conflict);
+            }
+            data.put_template(template, StoreError::Conflict)
+        })
+    }
+
+    async fn template_texts(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        version: u64,
+    ) -> Result<Option<Vec<StepTexts>>, StoreError> {
+        let texts =
+            self.read(tenant, |data| data.template_texts.get(key).and_then(|versions| versions.get(&version)).cloned());
+        Ok(texts.flatten())
     }
 }
 

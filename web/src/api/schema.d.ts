@@ -253,7 +253,7 @@ export interface paths {
         };
         get: operations["list_templates"];
         put?: never;
-        post?: never;
+        post: operations["create_template"];
         delete?: never;
         options?: never;
         head?: never;
@@ -270,10 +270,10 @@ export interface paths {
         get: operations["get_template"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["delete_template"];
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["update_template"];
         trace?: never;
     };
     "/api/v1/workflows/{id}": {
@@ -626,14 +626,26 @@ export interface components {
         Data_TemplateView: {
             /** @description A template as the API shows it. */
             data: {
-                description: string;
+                /**
+                 * Format: date-time
+                 * @description Never in an API response (a deleted template is not shown); in the audit entry of a delete.
+                 */
+                deleted_at?: string | null;
+                description?: string | null;
                 /** Format: int32 */
                 estimated_duration_days: number;
                 key: string;
                 priority: components["schemas"]["Priority"];
+                /** @description `builtin` (read-only) or `tenant`. */
+                source: components["schemas"]["TemplateSource"];
                 step_count: number;
                 steps: components["schemas"]["StepView"][];
                 title: string;
+                /**
+                 * Format: int64
+                 * @description 1 for the built-ins; a tenant's template starts at 1 and every change adds one.
+                 */
+                version: number;
                 workflow_type: components["schemas"]["WorkflowType"];
             };
         };
@@ -700,6 +712,12 @@ export interface components {
                 steps?: components["schemas"]["Step"][];
                 team?: null | components["schemas"]["Team"];
                 template_key?: string | null;
+                /**
+                 * Format: int64
+                 * @description The version of the template it was made from: its steps' descriptions and instructions
+                 *     are that version's (joined in by the detail route, not stored with the workflow).
+                 */
+                template_version?: number | null;
                 tenant_id: components["schemas"]["TenantId"];
                 title: string;
                 /** Format: int32 */
@@ -799,6 +817,16 @@ export interface components {
              */
             api_base_url?: string | null;
             api_key?: string | null;
+            /**
+             * @description The key of the template HRIS terminations start, with the same rules; `null` goes back
+             *     to `equipment_return`.
+             */
+            offboarding_template?: string | null;
+            /**
+             * @description The key of the template HRIS hires start: a built-in or one of the tenant's own, not
+             *     deleted (422 otherwise); `null` goes back to `new_employee`.
+             */
+            onboarding_template?: string | null;
             /** @description Required when no HRIS is configured yet; cannot be removed (send `"hris": null` instead). */
             provider?: components["schemas"]["HrisProvider"];
             /** @description `whsec_<base64>` for `standard`; BambooHR's webhook secret for `bamboohr`. */
@@ -811,6 +839,10 @@ export interface components {
         HrisView: {
             api_base_url?: string | null;
             api_key_set: boolean;
+            /** @description The template HRIS terminations start. */
+            offboarding_template: string;
+            /** @description The template HRIS hires start (contract §10). */
+            onboarding_template: string;
             provider: components["schemas"]["HrisProvider"];
             signing_secret_set: boolean;
             subdomain?: string | null;
@@ -939,14 +971,26 @@ export interface components {
         };
         ListData_TemplateView: {
             data: {
-                description: string;
+                /**
+                 * Format: date-time
+                 * @description Never in an API response (a deleted template is not shown); in the audit entry of a delete.
+                 */
+                deleted_at?: string | null;
+                description?: string | null;
                 /** Format: int32 */
                 estimated_duration_days: number;
                 key: string;
                 priority: components["schemas"]["Priority"];
+                /** @description `builtin` (read-only) or `tenant`. */
+                source: components["schemas"]["TemplateSource"];
                 step_count: number;
                 steps: components["schemas"]["StepView"][];
                 title: string;
+                /**
+                 * Format: int64
+                 * @description 1 for the built-ins; a tenant's template starts at 1 and every change adds one.
+                 */
+                version: number;
                 workflow_type: components["schemas"]["WorkflowType"];
             }[];
             meta: components["schemas"]["ListMeta"];
@@ -994,6 +1038,12 @@ export interface components {
                 steps?: components["schemas"]["Step"][];
                 team?: null | components["schemas"]["Team"];
                 template_key?: string | null;
+                /**
+                 * Format: int64
+                 * @description The version of the template it was made from: its steps' descriptions and instructions
+                 *     are that version's (joined in by the detail route, not stored with the workflow).
+                 */
+                template_version?: number | null;
                 tenant_id: components["schemas"]["TenantId"];
                 title: string;
                 /** Format: int32 */
@@ -1037,6 +1087,27 @@ export interface components {
             /** Format: date */
             termination_date?: string | null;
             title?: string | null;
+        };
+        /**
+         * @description `POST /api/v1/workflows/templates`. Without `based_on`, `title`, `workflow_type` and `steps`
+         *     are required; `priority` defaults to `normal` and `estimated_duration_days` to 7.
+         */
+        NewTemplateRequest: {
+            /**
+             * @description Another template (built-in or the tenant's own) whose fields this one starts from; the
+             *     fields given here replace them.
+             */
+            based_on?: string | null;
+            description?: string | null;
+            /** Format: int32 */
+            estimated_duration_days?: number | null;
+            /** @description Unique in the tenant for good (a deleted template keeps its key) and never a built-in's (409). */
+            key: string;
+            priority?: null | components["schemas"]["Priority"];
+            /** @description 1 to 50 steps; the whole template stays within 65,536 bytes as compact JSON. */
+            steps?: components["schemas"]["StepRequest"][] | null;
+            title?: string | null;
+            workflow_type?: null | components["schemas"]["WorkflowType"];
         };
         NewTenantRequest: {
             from_email: string;
@@ -1223,6 +1294,7 @@ export interface components {
             id: string;
             text: string;
         };
+        /** @description A step as the creator describes it: in a custom workflow's body and in a template. */
         StepRequest: {
             /**
              * @description Who the step goes to: an email address, or `it` (the tenant's IT address), `manager` (the
@@ -1242,25 +1314,11 @@ export interface components {
              */
             estimated_hours?: number | null;
             instructions?: string | null;
-            kind?: null | components["schemas"]["StepKind"];
+            /** @description `task` (the default) or `approval`. */
+            kind?: components["schemas"]["StepKind"];
             name: string;
         };
-        StepTemplate: {
-            /** @description The placeholder the step goes to: `it`, `manager`, `employee` or `assignee`. */
-            assignee?: string | null;
-            description: string;
-            /**
-             * Format: int32
-             * @description Days from the workflow's start to the step's due date.
-             */
-            due_offset_days?: number | null;
-            /** Format: double */
-            estimated_hours?: number | null;
-            instructions: string;
-            kind: components["schemas"]["StepKind"];
-            name: string;
-        };
-        StepView: components["schemas"]["StepTemplate"] & {
+        StepView: components["schemas"]["StepRequest"] & {
             order: number;
         };
         /** @enum {string} */
@@ -1272,16 +1330,43 @@ export interface components {
         };
         /** @description A team name: 1..=100 characters, no control characters, surrounding blanks trimmed. */
         Team: string;
+        /**
+         * @description `PATCH /api/v1/workflows/templates/{key}`: only these fields; `steps` replaces the whole
+         *     list, `null` clears `description` (and is refused for the others).
+         */
+        TemplatePatchRequest: {
+            description?: string | null;
+            /** Format: int32 */
+            estimated_duration_days?: number | null;
+            priority?: null | components["schemas"]["Priority"];
+            steps?: components["schemas"]["StepRequest"][] | null;
+            title?: string | null;
+            workflow_type?: null | components["schemas"]["WorkflowType"];
+        };
+        /** @enum {string} */
+        TemplateSource: "builtin" | "tenant";
         /** @description A template as the API shows it. */
         TemplateView: {
-            description: string;
+            /**
+             * Format: date-time
+             * @description Never in an API response (a deleted template is not shown); in the audit entry of a delete.
+             */
+            deleted_at?: string | null;
+            description?: string | null;
             /** Format: int32 */
             estimated_duration_days: number;
             key: string;
             priority: components["schemas"]["Priority"];
+            /** @description `builtin` (read-only) or `tenant`. */
+            source: components["schemas"]["TemplateSource"];
             step_count: number;
             steps: components["schemas"]["StepView"][];
             title: string;
+            /**
+             * Format: int64
+             * @description 1 for the built-ins; a tenant's template starts at 1 and every change adds one.
+             */
+            version: number;
             workflow_type: components["schemas"]["WorkflowType"];
         };
         /** @description A tenant id: `[a-z0-9][a-z0-9-]{1,62}`. */
@@ -1353,6 +1438,12 @@ export interface components {
             steps?: components["schemas"]["Step"][];
             team?: null | components["schemas"]["Team"];
             template_key?: string | null;
+            /**
+             * Format: int64
+             * @description The version of the template it was made from: its steps' descriptions and instructions
+             *     are that version's (joined in by the detail route, not stored with the workflow).
+             */
+            template_version?: number | null;
             tenant_id: components["schemas"]["TenantId"];
             title: string;
             /** Format: int32 */
@@ -3680,7 +3771,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The built-in templates. `ETag` (per tenant, changes with any template) and `Cache-Control: private, no-cache` */
+            /** @description The built-in templates, then the tenant's own by key (deleted ones left out). `ETag` (per tenant, changes with any template write) and `Cache-Control: private, no-cache` */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3698,6 +3789,111 @@ export interface operations {
             };
             /** @description No valid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description Created at version 1; `Location` names it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data_TemplateView"];
+                };
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3728,7 +3924,16 @@ export interface operations {
                     "application/json": components["schemas"]["Data_TemplateView"];
                 };
             };
-            /** @description No valid credentials */
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3737,8 +3942,276 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such template */
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_template: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description "<version>" (a strong tag) or * */
+                "If-Match"?: string;
+            };
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted: hidden from the list and from `from-template`, its key never reused; workflows made from it and their history are untouched. 409 for a built-in, or a template the HRIS settings name */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_template: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description "<version>" (a strong tag) or * */
+                "If-Match"?: string;
+            };
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplatePatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The template at its new version (unchanged when the PATCH changes nothing); workflows made from earlier versions keep theirs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Data_TemplateView"];
+                };
+            };
+            /** @description Malformed JSON, bad query or bad cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials, or an inactive tenant */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant mismatch or a role that may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown id, or an id outside the caller's tenant or scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid state transition, or a lost race */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The If-Match version is stale */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A non-empty body that is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names the fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

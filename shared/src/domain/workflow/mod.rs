@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::metadata::check_metadata_limits;
-use super::template::Template;
+use super::template::{StepTexts, Template};
 use super::validation::{Email, FieldErrors, Team, TenantId, text_within};
 
 mod steps;
@@ -160,6 +160,10 @@ pub struct Workflow {
     pub employee_id: Option<Uuid>,
     pub asset_id: Option<Uuid>,
     pub template_key: Option<String>,
+    /// The version of the template it was made from: its steps' descriptions and instructions
+    /// are that version's (joined in by the detail route, not stored with the workflow).
+    #[serde(default)]
+    pub template_version: Option<u64>,
     pub triggered_by: TriggeredBy,
     pub started_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
@@ -174,16 +178,30 @@ pub struct Workflow {
     pub asset: Option<AssetSummary>,
 }
 
-/// A step as the creator describes it.
-#[derive(Debug, Clone, PartialEq)]
+/// A step as the creator describes it: in a custom workflow's body and in a template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = StepRequest)]
 pub struct StepDraft {
+    #[schema(max_length = 200)]
     pub name: String,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
+    #[schema(max_length = 5000)]
     pub instructions: Option<String>,
+    /// `task` (the default) or `approval`.
+    #[serde(default)]
     pub kind: StepKind,
+    /// Who the step goes to: an email address, or `it` (the tenant's IT address), `manager` (the
+    /// employee's manager), `employee` (the employee) or `assignee` (the workflow's assignee),
+    /// resolved when the workflow is made (null when the placeholder has no value).
+    #[schema(value_type = Option<String>, max_length = 254)]
     pub assignee: Option<StepAssignee>,
-    /// Days from the workflow's start (or creation date) to the step's due date.
+    /// The step is due this many days after the workflow's start (or creation date).
+    #[schema(minimum = 0, maximum = 365)]
     pub due_offset_days: Option<u32>,
+    /// More than 0, at most 1000.
+    #[schema(exclusive_minimum = 0, maximum = 1000)]
     pub estimated_hours: Option<f64>,
 }
 
@@ -198,6 +216,31 @@ impl StepDraft {
             assignee: None,
             due_offset_days: None,
             estimated_hours: None,
+        }
+    }
+
+    /// The step with its texts trimmed, once every value is within its limits; `errors` gets
+    /// each one that is not, as `steps[index].<field>`.
+    pub fn checked(self, index: usize, errors: &mut FieldErrors) -> StepDraft {
+        let field = |name: &str| format!("steps[{index}].{name}");
+        let name = text_within(&self.name, 1, 200).unwrap_or_else(|message| {
+            errors.add(field("name"), message);
+            String::new()
+        });
+        if self.due_offset_days.is_some_and(|offset| offset > MAX_DUE_OFFSET_DAYS) {
+            errors.add(field("due_offset_days"), format!("must be 0 to {MAX_DUE_OFFSET_DAYS}"));
+        }
+        let estimated_hours = self.estimated_hours.and_then(|hours| {
+            check_estimated_hours(hours).map_err(|message| errors.add(field("estimated_hours"), message)).ok()
+        });
+        StepDraft {
+            name,
+            description: optional_text(errors, &field("description"), self.description, 2000),
+            instructions: optional_text(errors, &field("instructions"), self.instructions, 5000),
+            kind: self.kind,
+            assignee: self.assignee,
+            due_offset_days: self.due_offset_days,
+            estimated_hours,
         }
     }
 }
@@ -219,6 +262,8 @@ pub struct WorkflowDraft {
     pub employee_id: Option<Uuid>,
     pub asset_id: Option<Uuid>,
     pub template_key: Option<String>,
+    /// The version of the template the steps come from; their texts stay with that version.
+    pub template_version: Option<u64>,
     pub triggered_by: TriggeredBy,
     pub metadata: Map<String, Value>,
     /// Who the steps' placeholders stand for.
@@ -249,32 +294,27 @@ impl WorkflowDraft {
             employee_id: None,
             asset_id: None,
             template_key: None,
+            template_version: None,
             triggered_by,
             metadata: Map::new(),
             people: StepPeople::default(),
         }
     }
 
-    /// A draft of `template`, before the creator's overrides.
+    /// A draft of `template`, before the creator's overrides. The steps leave their texts
+    /// with the template's version (see [`Workflow::join_texts`]).
     pub fn from_template(template: &Template, triggered_by: TriggeredBy) -> Self {
         let steps = template
             .steps
             .iter()
-            .map(|step| StepDraft {
-                name: step.name.to_owned(),
-                description: Some(step.description.to_owned()),
-                instructions: Some(step.instructions.to_owned()),
-                kind: step.kind,
-                assignee: step.assignee.map(StepAssignee::Placeholder),
-                due_offset_days: step.due_offset_days,
-                estimated_hours: step.estimated_hours,
-            })
+            .map(|step| StepDraft { description: None, instructions: None, ..step.clone() })
             .collect();
-        let title = template.title.to_owned();
+        let title = template.title.clone();
         let duration = template.estimated_duration_days;
         let mut draft = Self::new(title, template.workflow_type, template.priority, steps, duration, triggered_by);
-        draft.description = Some(template.description.to_owned());
-        draft.template_key = Some(template.key.to_owned());
+        draft.description = template.description.clone();
+        draft.template_key = Some(template.key.clone());
+        draft.template_version = Some(template.version);
         draft
     }
 }
@@ -352,33 +392,20 @@ impl Workflow {
             .into_iter()
             .enumerate()
             .map(|(index, step)| {
-                let field = |name: &str| format!("steps[{index}].{name}");
-                let name = text_within(&step.name, 1, 200).unwrap_or_else(|message| {
-                    errors.add(field("name"), message);
-                    String::new()
-                });
-                let due_date = step.due_offset_days.and_then(|offset| {
-                    if offset > MAX_DUE_OFFSET_DAYS {
-                        errors.add(field("due_offset_days"), format!("must be 0 to {MAX_DUE_OFFSET_DAYS}"));
-                    }
-                    start.checked_add_days(Days::new(offset.into()))
-                });
-                let estimated_hours = step.estimated_hours.and_then(|hours| {
-                    check_estimated_hours(hours).map_err(|message| errors.add(field("estimated_hours"), message)).ok()
-                });
+                let step = step.checked(index, &mut errors);
                 Step {
                     order: index as u32 + 1,
-                    name,
-                    description: optional_text(&mut errors, &field("description"), step.description, 2000),
-                    instructions: optional_text(&mut errors, &field("instructions"), step.instructions, 5000),
+                    name: step.name,
+                    description: step.description,
+                    instructions: step.instructions,
                     completed: false,
                     assigned_to: step.assignee.and_then(|assignee| assignee.resolve(people, workflow_assignee)),
                     started_at: None,
                     completed_at: None,
                     completed_by: None,
                     kind: step.kind,
-                    due_date,
-                    estimated_hours,
+                    due_date: step.due_offset_days.and_then(|offset| start.checked_add_days(Days::new(offset.into()))),
+                    estimated_hours: step.estimated_hours,
                     skipped: false,
                     skip_reason: None,
                     decision: None,
@@ -416,6 +443,7 @@ impl Workflow {
             employee_id: draft.employee_id,
             asset_id: draft.asset_id,
             template_key: draft.template_key,
+            template_version: draft.template_version,
             triggered_by: draft.triggered_by,
             started_at: None,
             completed_at: None,
@@ -433,6 +461,15 @@ impl Workflow {
     /// Open and past its due date in the tenant's calendar.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.status.is_open() && self.due_date < today
+    }
+
+    /// Fills in the steps' descriptions and instructions from the texts of the template version
+    /// it was made from (`texts` in step order).
+    pub fn join_texts(&mut self, texts: &[StepTexts]) {
+        for (step, texts) in self.steps.iter_mut().zip(texts) {
+            step.description.clone_from(&texts.description);
+            step.instructions.clone_from(&texts.instructions);
+        }
     }
 
     /// The form lists show: everything but the steps.
@@ -578,7 +615,12 @@ impl WorkflowPatch {
     }
 }
 
-fn optional_text(errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize) -> Option<String> {
+pub(crate) fn optional_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Option<String> {
     let text = value?;
     match text_within(&text, 0, max) {
         Ok(text) if text.is_empty() => None,
@@ -647,7 +689,7 @@ mod tests {
     }
 
     fn workflow(steps: usize) -> Workflow {
-        let mut draft = WorkflowDraft::from_template(Template::find("new_employee").unwrap(), TriggeredBy::Template);
+        let mut draft = WorkflowDraft::from_template(Template::builtin("new_employee").unwrap(), TriggeredBy::Template);
         draft.steps.truncate(steps);
         Workflow::create(Uuid::now_v7(), TenantId::parse("acme").unwrap(), draft, today(), now()).unwrap()
     }
@@ -675,7 +717,7 @@ mod tests {
 
     #[test]
     fn creation_checks_title_steps_and_due_date() {
-        let mut draft = WorkflowDraft::from_template(Template::find("new_employee").unwrap(), TriggeredBy::Manual);
+        let mut draft = WorkflowDraft::from_template(Template::builtin("new_employee").unwrap(), TriggeredBy::Manual);
         draft.title = " ".into();
         draft.steps.clear();
         draft.due_date = Some(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());

@@ -125,6 +125,20 @@ impl StepAssignee {
     }
 }
 
+/// Written and read as its text (`manager`, `ana@acme.example`).
+impl Serialize for StepAssignee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StepAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
 /// The people a new workflow's placeholders stand for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StepPeople {

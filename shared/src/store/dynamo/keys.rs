@@ -269,6 +269,28 @@ pub fn asset_key(tenant: &TenantId, id: Uuid) -> Item {
     key(asset_pk(tenant, id), ASSET_SK)
 }
 
+/// A tenant's own templates share one partition, each under its key (so the list is one Query,
+/// by key), beside the step texts of each of their versions (written once, never changed).
+pub fn templates_pk(tenant: &TenantId) -> String {
+    format!("TENANT#{tenant}#TEMPLATES")
+}
+
+/// The sort keys of the templates themselves start with this (their texts' do not).
+pub const TEMPLATE_SK_PREFIX: &str = "TEMPLATE#";
+
+pub fn template_key(tenant: &TenantId, template: &str) -> Item {
+    key(templates_pk(tenant), &format!("{TEMPLATE_SK_PREFIX}{template}"))
+}
+
+pub fn template_texts_key(tenant: &TenantId, template: &str, version: u64) -> Item {
+    key(templates_pk(tenant), &format!("TEXTS#{template}#{version}"))
+}
+
+/// The partition of a template's audit entries.
+pub fn template_pk(tenant: &TenantId, template: &str) -> String {
+    format!("TENANT#{tenant}#TEMPLATE#{template}")
+}
+
 /// A value that must be unique in a tenant, kept as an item of its own so that a conditional
 /// put in the same transaction as the record enforces it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -564,8 +586,14 @@ mod tests {
         let id = Uuid::now_v7();
         let email = Email::parse("it@acme.test").unwrap();
         let team = Team::parse("it").unwrap();
-        let mut keys =
-            vec![tenant_pk(&tenant), workflow_pk(&tenant, id), employee_pk(&tenant, id), asset_pk(&tenant, id)];
+        let mut keys = vec![
+            tenant_pk(&tenant),
+            workflow_pk(&tenant, id),
+            employee_pk(&tenant, id),
+            asset_pk(&tenant, id),
+            templates_pk(&tenant),
+            template_pk(&tenant, "refresh"),
+        ];
         let lists = [
             WorkflowList::Tenant.partition(&tenant),
             WorkflowList::Status(WorkflowStatus::Pending).partition(&tenant),

@@ -26,13 +26,14 @@ use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::{Claim, JobName, JobRecord, JobRun, RunsOf};
 use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, Delta, StatsScope, Totals};
+use crate::domain::template::{StepTexts, Template};
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::Workflow;
 use crate::ports::{
     AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
     DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore,
-    StoreError, TaskPage, TaskQuery, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    StoreError, TaskPage, TaskQuery, TemplateStore, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 use chrono::NaiveDate;
@@ -290,6 +291,16 @@ pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
 /// A workflow as its table item: its attributes with its table and index keys.
 pub fn workflow_item(workflow: &Workflow) -> Result<Item, StoreError> {
     let mut item = to_item(workflow)?;
+    // A step's unset fields are left out as well (read back as none): up to 50 steps with about
+    // ten of them each would otherwise be a good part of the item that every write pays for.
+    // Only the steps: `metadata` keeps the nulls its client wrote.
+    if let Some(AttributeValue::L(steps)) = item.get_mut("steps") {
+        for step in steps {
+            if let AttributeValue::M(fields) = step {
+                fields.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
+            }
+        }
+    }
     keys::add_workflow_keys(workflow, &mut item);
     Ok(item)
 }
@@ -546,6 +557,83 @@ impl WorkflowStore for DynamoStore {
             }
         }
         Ok(workflow.map(|workflow| (workflow, entries)))
+    }
+}
+
+/// The item of a template version's step texts.
+#[derive(Serialize, serde::Deserialize)]
+struct TextsRecord {
+    steps: Vec<StepTexts>,
+}
+
+impl DynamoStore {
+    /// Creates (`expected_version` none) or replaces a template, with the new version's texts
+    /// (a new item) and the audit entry, in one transaction.
+    async fn write_template(
+        &self,
+        tenant: &TenantId,
+        template: &Template,
+        expected_version: Option<u64>,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let (guard, lost) = guard_of(expected_version);
+        let mut transaction = self.transaction();
+        let mut item = to_item(template)?;
+        item.extend(keys::template_key(tenant, &template.key));
+        transaction.put(item, guard, lost.clone())?;
+        let mut texts = to_item(&TextsRecord { steps: template.texts() })?;
+        texts.extend(keys::template_texts_key(tenant, &template.key, template.version));
+        transaction.put(texts, Guard::New, lost)?;
+        transaction.audit(keys::template_pk(tenant, &template.key), audit)?;
+        transaction.commit(&self.client).await
+    }
+}
+
+#[async_trait]
+impl TemplateStore for DynamoStore {
+    async fn list_templates(&self, tenant: &TenantId) -> Result<Vec<Template>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :templates)")
+            .expression_attribute_values(":pk", AttributeValue::S(keys::templates_pk(tenant)))
+            .expression_attribute_values(":templates", AttributeValue::S(keys::TEMPLATE_SK_PREFIX.to_owned()))
+            .consistent_read(true);
+        query::all_pages(query).await?.into_iter().map(from_item).collect()
+    }
+
+    async fn get_template(&self, tenant: &TenantId, key: &str) -> Result<Option<Template>, StoreError> {
+        self.get(keys::template_key(tenant, key)).await
+    }
+
+    async fn insert_template(
+        &self,
+        tenant: &TenantId,
+        template: &Template,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.write_template(tenant, template, None, audit).await
+    }
+
+    async fn update_template(
+        &self,
+        tenant: &TenantId,
+        template: &Template,
+        expected_version: u64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.write_template(tenant, template, Some(expected_version), audit).await
+    }
+
+    async fn template_texts(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        version: u64,
+    ) -> Result<Option<Vec<StepTexts>>, StoreError> {
+        let record = self.get::<TextsRecord>(keys::template_texts_key(tenant, key, version)).await?;
+        Ok(record.map(|record| record.steps))
     }
 }
 
