@@ -124,6 +124,16 @@ for (const size of WIDTHS) {
       await check(page, 'tasks-empty', size.name)
     })
 
+    test('templates', async ({ page }) => {
+      await signIn(page, 'admin')
+      await page.goto('/templates')
+      await expect(page.getByTestId('template-row').first()).toBeVisible()
+      await check(page, 'templates', size.name)
+      await page.goto('/templates/new_employee')
+      await expect(page.getByText('Built-in, read-only')).toBeVisible()
+      await check(page, 'template-builtin', size.name)
+    })
+
     test('settings and not found', async ({ page }) => {
       await signIn(page, 'admin')
       await page.goto('/settings')

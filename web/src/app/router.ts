@@ -4,6 +4,7 @@ import { useSessionStore, type Role } from '@/stores/session'
 import { authRoutes } from '@/features/auth/routes'
 import { workflowRoutes } from '@/features/workflows/routes'
 import { taskRoutes } from '@/features/tasks/routes'
+import { templateRoutes } from '@/features/templates/routes'
 import { dashboardRoutes } from '@/features/dashboard/routes'
 import { directoryRoutes } from '@/features/directory/routes'
 import { settingsRoutes } from '@/features/settings/routes'
@@ -24,6 +25,7 @@ export const routes: RouteRecordRaw[] = [
   ...authRoutes,
   ...workflowRoutes,
   ...taskRoutes,
+  ...templateRoutes,
   ...dashboardRoutes,
   ...directoryRoutes,
   ...settingsRoutes,

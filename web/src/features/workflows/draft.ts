@@ -7,6 +7,11 @@ export interface DraftStep {
   name: string
   description: string
   instructions: string
+  /** A template's step only (the builder's `detailed` fields); text as typed. */
+  kind?: 'task' | 'approval'
+  assignee?: string
+  due_offset_days?: string
+  estimated_hours?: string
 }
 
 export interface WorkflowDraft {

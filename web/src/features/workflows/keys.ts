@@ -28,6 +28,8 @@ export const workflowKeys = {
 
 export const templateKeys = {
   all: ['templates'] as const,
+  list: () => [...templateKeys.all, 'list'] as const,
+  detail: (key: string) => [...templateKeys.all, 'detail', key] as const,
 }
 
 /** Drops empty values so equal filters make equal keys and no `?status=` is sent. */

@@ -83,7 +83,7 @@ export function useWorkflowHistory(id: MaybeRefOrGetter<string>) {
 /** The templates; the browser revalidates them with their ETag (a 304 costs nothing). */
 export function useTemplates() {
   return useQuery({
-    queryKey: templateKeys.all,
+    queryKey: templateKeys.list(),
     queryFn: async ({ signal }) =>
       (await unwrap(api().GET('/api/v1/workflows/templates', { signal }))).data,
     staleTime: 5 * 60_000,
