@@ -22,6 +22,13 @@ export function useWorkflowActions(workflow: MaybeRefOrGetter<Workflow | undefin
   const notice = ref<ActionNotice | null>(null)
   /** The open text dialog's action, if any. */
   const dialog = ref<TextAction | null>(null)
+  /** The text dialog's `v-model:open`: closing it forgets the action. */
+  const dialogOpen = computed({
+    get: () => dialog.value !== null,
+    set: (open: boolean) => {
+      if (!open) dialog.value = null
+    },
+  })
 
   function report(error: unknown) {
     notice.value =
@@ -96,6 +103,7 @@ export function useWorkflowActions(workflow: MaybeRefOrGetter<Workflow | undefin
     addNote,
     notice,
     dialog,
+    dialogOpen,
     dialogError,
     run,
     advance,
