@@ -19,6 +19,7 @@ FUNCTION_OF_TAG = {
     "tenants": "TenantsFunction",
     "audit": "TenantsFunction",
     "jobs": "TenantsFunction",
+    "users": "TenantsFunction",
     "webhooks": "WebhooksFunction",
 }
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]

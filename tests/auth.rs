@@ -2,10 +2,10 @@
 //! refresh on an unknown `kid`), and every forged, expired or misdirected token rejected with 401.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use assetronics_tests::{Backend, TestApp, TestResponse, config, new_store, test_now};
+use assetronics_tests::jwks_server::JwksServer;
+use assetronics_tests::{Backend, TestApp, TestResponse, config, fixture, new_store, test_now};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use base64::Engine;
@@ -14,12 +14,6 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use shared::auth::{AuthConfig, Claims, JwksSource};
 use shared::clock::FixedClock;
 use shared::domain::caller::Role;
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{FIXTURES}/{name}")).expect("a test fixture")
-}
 
 fn claims() -> Claims {
     Claims {
@@ -74,7 +68,7 @@ async fn list_with(app: &TestApp, token: &str) -> TestResponse {
 }
 
 fn jwks_file() -> JwksSource {
-    JwksSource::File(format!("{FIXTURES}/jwks.json").into())
+    JwksSource::File(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/jwks.json").into())
 }
 
 #[tokio::test]
@@ -150,41 +144,6 @@ async fn forged_expired_and_misdirected_tokens_are_401() {
         .unwrap();
     assert_eq!(app.send(other_tenant).await.status, StatusCode::FORBIDDEN);
     assert_eq!(list_with(&app, &good).await.status, StatusCode::OK, "the genuine token still works");
-}
-
-/// A JWKS endpoint on loopback whose key set can be swapped, counting fetches.
-struct JwksServer {
-    url: String,
-    keys: Arc<std::sync::Mutex<Vec<u8>>>,
-    fetches: Arc<AtomicUsize>,
-}
-
-impl JwksServer {
-    async fn start(initial: &str) -> Self {
-        let keys = Arc::new(std::sync::Mutex::new(fixture(initial)));
-        let fetches = Arc::new(AtomicUsize::new(0));
-        let (served, counted) = (keys.clone(), fetches.clone());
-        let router = axum::Router::new().route(
-            "/.well-known/jwks.json",
-            axum::routing::get(move || {
-                counted.fetch_add(1, Ordering::SeqCst);
-                let body = served.lock().unwrap().clone();
-                async move { ([("content-type", "application/json")], body) }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/.well-known/jwks.json", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        Self { url, keys, fetches }
-    }
-
-    fn publish(&self, name: &str) {
-        *self.keys.lock().unwrap() = fixture(name);
-    }
-
-    fn fetches(&self) -> usize {
-        self.fetches.load(Ordering::SeqCst)
-    }
 }
 
 #[tokio::test]

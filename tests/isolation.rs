@@ -1,4 +1,5 @@
-//! Tenant and role isolation on both stores: the generated role × route × target matrix, and
+//! Tenant and role isolation on both stores: the generated role × route × target matrix (for
+//! hand-made tokens and for users invited through the users API), and
 //! random interleavings of requests from five tenants.
 
 use assetronics_tests::Backend;

@@ -15,6 +15,7 @@ use crate::domain::messages::OutgoingEmail;
 use crate::domain::stats::{StatsScope, Totals};
 use crate::domain::template::{StepTexts, Template};
 use crate::domain::tenant::{Tenant, Timezone};
+use crate::domain::user::{Invitation, User};
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{
     AssetSummary, EmployeeSummary, Priority, TaskPosition, Workflow, WorkflowStatus, WorkflowType,
@@ -97,6 +98,12 @@ impl Listed for Workflow {
 }
 
 impl Listed for Employee {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+}
+
+impl Listed for User {
     fn id(&self) -> Uuid {
         self.id
     }
@@ -476,6 +483,23 @@ pub trait TemplateStore: Send + Sync {
     ) -> Result<Option<Vec<StepTexts>>, StoreError>;
 }
 
+/// The people who sign in (contract §11), each in one tenant. An email is a user of one tenant
+/// at most, whatever its case: a global claim of the email rides in the transaction that stores
+/// the user. A user's email never changes.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Stores a new user with its audit entry; `Taken("email")` when the email is a user of any
+    /// tenant, `AlreadyExists` when the id is taken.
+    async fn insert_user(&self, user: &User, audit: &AuditEntry) -> Result<(), StoreError>;
+    async fn get_user(&self, tenant: &TenantId, id: Uuid) -> Result<Option<User>, StoreError>;
+    /// The user with this email, in whichever tenant.
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
+    /// Replaces a user whose stored version is `expected_version`, with its audit entry.
+    async fn update_user(&self, user: &User, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// The tenant's users by id, descending (one Query).
+    async fn list_users(&self, tenant: &TenantId, after: Option<Uuid>, limit: usize) -> Result<Page<User>, StoreError>;
+}
+
 /// The tenant's audit trail.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -499,6 +523,7 @@ pub trait Store:
     + StatsStore
     + HrisStore
     + ConnectionStore
+    + UserStore
 {
 }
 
@@ -512,6 +537,7 @@ impl<T> Store for T where
         + StatsStore
         + HrisStore
         + ConnectionStore
+        + UserStore
 {
 }
 
@@ -585,4 +611,47 @@ pub enum PushError {
 #[async_trait]
 pub trait Pusher: Send + Sync {
     async fn push(&self, connection_id: &str, message: &str) -> Result<(), PushError>;
+}
+
+/// Why the identity provider did not do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    /// The provider already has an account under this email.
+    #[error("the identity provider already has an account for this email")]
+    Exists,
+    /// The provider has no account under this email.
+    #[error("the identity provider has no account for this email")]
+    Unknown,
+    /// The provider did not answer in time or asked to slow down (503).
+    #[error("the identity provider did not answer in time: {0}")]
+    Busy(String),
+    /// The message is for logs, never for clients.
+    #[error("identity provider failure: {0}")]
+    Unavailable(String),
+}
+
+/// An account of the identity provider, as it lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The `sub` of the account's tokens.
+    pub id: Uuid,
+    pub email: Email,
+    pub enabled: bool,
+}
+
+/// Where people sign in (contract §11): Amazon Cognito when deployed, the local server's own
+/// sign-in locally. Accounts are named by their email, which never changes.
+#[async_trait]
+pub trait IdentityProvider: Send + Sync {
+    /// Creates the account with the user's tenant, role and team, and sends the invitation;
+    /// answers the account's id (the `sub` of its tokens).
+    async fn invite(&self, invitation: &Invitation) -> Result<Uuid, IdentityError>;
+    /// Writes the user's tenant, role and team onto the account.
+    async fn update_attributes(&self, user: &User) -> Result<(), IdentityError>;
+    async fn disable(&self, email: &Email) -> Result<(), IdentityError>;
+    async fn enable(&self, email: &Email) -> Result<(), IdentityError>;
+    /// Removes an invited account whose user could not be stored.
+    async fn remove(&self, email: &Email) -> Result<(), IdentityError>;
+    /// The accounts whose tenant is `tenant`.
+    async fn tenant_accounts(&self, tenant: &TenantId) -> Result<Vec<Account>, IdentityError>;
 }

@@ -35,20 +35,54 @@ struct MatrixCaller {
     may: fn(&str) -> bool,
 }
 
-fn callers() -> Vec<MatrixCaller> {
-    vec![
-        MatrixCaller { role: "admin", token: admin("acme"), may: |_| true },
-        MatrixCaller {
-            role: "manager",
-            token: token(Role::Manager, Some("acme"), Some("max@acme.example"), Some("it")),
-            may: |_| true,
-        },
-        MatrixCaller {
-            role: "user",
-            token: token(Role::User, Some("acme"), Some("uma@acme.example"), None),
-            may: |route| matches!(route, "get" | "history" | "advance" | "complete" | "approve" | "reject" | "notes"),
-        },
-    ]
+/// Where the matrix's callers get their tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tokens {
+    /// Signed by hand with the claims of each role.
+    HandMade,
+    /// Invited through the users API (the first admin by a platform admin), each signing in with
+    /// the claims of their record.
+    Invited,
+}
+
+/// The acme people of the matrix: (role, email, team).
+const PEOPLE: [(&str, &str, Option<&str>); 3] = [
+    ("admin", "admin@acme.example", None),
+    ("manager", "max@acme.example", Some("it")),
+    ("user", "uma@acme.example", None),
+];
+
+async fn callers(app: &TestApp, tokens: Tokens) -> Vec<MatrixCaller> {
+    let mut callers = Vec::new();
+    for (role, email, team) in PEOPLE {
+        let token = match tokens {
+            Tokens::HandMade => {
+                let role = serde_json::from_value(json!(role)).expect("a role");
+                token(role, Some("acme"), Some(email), team)
+            }
+            Tokens::Invited => {
+                let (path, inviter) = match role {
+                    "admin" => ("/api/v1/tenants/acme/users".to_owned(), crate::user_cases::platform()),
+                    _ => (
+                        "/api/v1/users".to_owned(),
+                        callers.first().map(|admin: &MatrixCaller| admin.token.clone()).expect("the admin first"),
+                    ),
+                };
+                let body = json!({"email": email, "role": role, "team": team});
+                let invited = app.request(Method::POST, &path, Some(&inviter), Some(body)).await;
+                assert_eq!(invited.status, StatusCode::CREATED, "{role}: {:?}", invited.body);
+                crate::user_token(invited.data())
+            }
+        };
+        let may: fn(&str) -> bool = match role {
+            "user" => {
+                |route| matches!(route, "get" | "history" | "advance" | "complete" | "approve" | "reject" | "notes")
+            }
+            _ => |_| true,
+        };
+        callers.push(MatrixCaller { role, token, may });
+    }
+    callers
 }
 
 async fn create(app: &TestApp, tenant: &str, body: Value) -> String {
@@ -70,7 +104,14 @@ async fn visible_to_everyone(app: &TestApp) -> String {
     id
 }
 
+/// The matrix for callers with hand-made tokens, then for invited users: one after the other, so
+/// that the emulator serves one matrix at a time.
 pub async fn the_role_and_route_matrix_holds(backend: Backend) {
+    role_and_route_matrix(backend, Tokens::HandMade).await;
+    role_and_route_matrix(backend, Tokens::Invited).await;
+}
+
+async fn role_and_route_matrix(backend: Backend, tokens: Tokens) {
     let app = TestApp::new(backend).await;
     app.add_tenant("acme").await;
     app.add_tenant("globex").await;
@@ -88,7 +129,7 @@ pub async fn the_role_and_route_matrix_holds(backend: Backend) {
     .await;
 
     let mut cases = 0;
-    for MatrixCaller { role, token, may } in callers() {
+    for MatrixCaller { role, token, may } in callers(&app, tokens).await {
         for (route, method, suffix, body) in workflow_routes() {
             // Another tenant's workflow, and (but for admins) one outside the caller's scope: 404, no data.
             let mut hidden = vec![("other tenant", other_tenants.clone())];
@@ -150,7 +191,7 @@ pub async fn the_role_and_route_matrix_holds(backend: Backend) {
         assert_eq!(response.status, StatusCode::FORBIDDEN, "platform admin {route}");
         cases += 1;
     }
-    println!("role x route x target matrix: {cases} cases on {backend:?}");
+    println!("role x route x target matrix: {cases} cases on {backend:?}, {tokens:?} tokens");
 }
 
 /// One request of a random interleaving.

@@ -7,10 +7,12 @@ pub mod audit_cases;
 pub mod directory_cases;
 pub mod isolation_cases;
 pub mod job_cases;
+pub mod jwks_server;
 pub mod stalling_proxy;
 pub mod step_cases;
 pub mod store_cases;
 pub mod template_cases;
+pub mod user_cases;
 pub mod webhook_cases;
 
 use std::sync::Arc;
@@ -30,11 +32,15 @@ use shared::domain::audit::{AuditEntry, TargetType};
 use shared::domain::caller::Role;
 use shared::domain::tenant::{Tenant, Timezone};
 use shared::domain::validation::{Email, TenantId};
-use shared::http::AppState;
 use shared::ports::Store;
 use shared::store::dynamo::DynamoStore;
 use shared::store::memory::MemoryStore;
 use tower::ServiceExt;
+
+/// A file of `tests/fixtures` (test keys and key sets).
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/").to_owned() + name).expect("a test fixture")
+}
 
 /// The emulator endpoint that `scripts/test` exports.
 const ENDPOINT_VARIABLE: &str = "ASSETRONICS_DYNAMODB_ENDPOINT";
@@ -165,7 +171,7 @@ impl TestApp {
 
     pub fn configured(store: Arc<dyn Store>, backend: Backend, clock: Arc<dyn Clock>, config: ApiConfig) -> Self {
         let local = assetronics_local::Local::new(clock.clone());
-        let state = AppState::new(store.clone(), &config, clock, local.channels());
+        let state = assetronics_local::state(store.clone(), &config, clock, &local);
         Self {
             router: assetronics_local::app(state, &config, &local),
             store,
@@ -224,8 +230,26 @@ pub async fn finish_every_step(app: &TestApp, token: &str, id: &str) -> TestResp
 /// Signs a token for a caller; `exp` one hour after the real now (tokens are checked against the
 /// real clock, whatever the app's clock says).
 pub fn token(role: Role, tenant: Option<&str>, email: Option<&str>, team: Option<&str>) -> String {
+    token_of(&format!("user-{}", email.unwrap_or("none")), role, tenant, email, team)
+}
+
+/// The token an invited user gets: the claims the Cognito trigger writes from their record (a
+/// user of the users API, as JSON).
+pub fn user_token(user: &Value) -> String {
+    let role = serde_json::from_value(user["role"].clone()).expect("a user's role");
+    token_of(
+        user["id"].as_str().expect("a user id"),
+        role,
+        user["tenant_id"].as_str(),
+        user["email"].as_str(),
+        user["team"].as_str(),
+    )
+}
+
+/// A token with this `sub` and these claims.
+pub fn token_of(sub: &str, role: Role, tenant: Option<&str>, email: Option<&str>, team: Option<&str>) -> String {
     let claims = Claims {
-        sub: format!("user-{}", email.unwrap_or("none")),
+        sub: sub.to_owned(),
         email: email.map(str::to_owned),
         tenant: tenant.map(str::to_owned),
         role,

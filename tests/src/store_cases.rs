@@ -345,3 +345,111 @@ pub async fn directory_lists_match_the_reference_semantics(backend: Backend) {
         assert_eq!(found, expected, "{filter:?}");
     }
 }
+
+fn invitation(tenant: &str, email: &str) -> shared::domain::user::Invitation {
+    use shared::domain::user::{Invitation, UserRole};
+    Invitation {
+        tenant_id: tenant_id(tenant),
+        email: Email::parse(email).unwrap(),
+        role: UserRole::Manager,
+        team: Team::parse("design").ok(),
+        first_name: Some("Sam".into()),
+        last_name: None,
+    }
+}
+
+/// An id as an identity provider gives it: random, not in creation order (Cognito's `sub`).
+fn provider_id() -> Uuid {
+    Uuid::from_u128(Uuid::now_v7().as_u128().reverse_bits())
+}
+
+fn user_audit(user: &shared::domain::user::User, action: &str) -> AuditEntry {
+    AuditEntry::new(&user.tenant_id, "admin@acme.example", action, TargetType::User, user.id, test_now())
+        .with_diff(None, user)
+}
+
+/// The audit entries about users in `tenant`, newest first.
+async fn user_audit_trail(store: &dyn Store, tenant: &str) -> Vec<AuditEntry> {
+    use shared::ports::{AuditFilter, AuditQuery};
+    let filter = AuditFilter { target_type: Some(TargetType::User), ..Default::default() };
+    let query = AuditQuery { filter, after: None, limit: 100 };
+    store.list_audit(&tenant_id(tenant), &query).await.unwrap().items
+}
+
+pub async fn users_live_in_one_tenant_and_an_email_is_one_user_anywhere(backend: Backend) {
+    use shared::domain::user::{UserChange, UserStatus};
+    let store = new_store(backend).await;
+    let sam = invitation("acme", "sam@acme.example").accepted(provider_id(), test_now());
+    store.insert_user(&sam, &user_audit(&sam, "user.invited")).await.unwrap();
+    assert_eq!(store.get_user(&sam.tenant_id, sam.id).await.unwrap(), Some(sam.clone()));
+    assert_eq!(store.get_user(&tenant_id("globex"), sam.id).await.unwrap(), None, "never through another tenant");
+    let by_email = store.user_by_email(&Email::parse("SAM@Acme.Example").unwrap()).await.unwrap();
+    assert_eq!(by_email, Some(sam.clone()));
+
+    let elsewhere = invitation("globex", "Sam@ACME.example").accepted(provider_id(), test_now());
+    assert_eq!(
+        store.insert_user(&elsewhere, &user_audit(&elsewhere, "user.invited")).await,
+        Err(StoreError::Taken("email"))
+    );
+    let mut same_id = invitation("acme", "other@acme.example").accepted(sam.id, test_now());
+    same_id.first_name = None;
+    assert_eq!(
+        store.insert_user(&same_id, &user_audit(&same_id, "user.invited")).await,
+        Err(StoreError::AlreadyExists)
+    );
+    assert_eq!(store.user_by_email(&same_id.email).await.unwrap(), None, "a failed insert claims nothing");
+
+    let mut others = Vec::new();
+    for n in 0..5 {
+        let user = invitation("acme", &format!("person{n}@acme.example")).accepted(provider_id(), test_now());
+        store.insert_user(&user, &user_audit(&user, "user.invited")).await.unwrap();
+        others.push(user.id);
+    }
+    let mut listed = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_users(&tenant_id("acme"), after, 2).await.unwrap();
+        assert!(page.items.len() <= 2);
+        listed.extend(page.items.iter().map(|user| user.id));
+        match page.next_after {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let mut expected: Vec<Uuid> = others.iter().copied().chain([sam.id]).collect();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(listed, expected, "every user once, by id descending");
+    assert!(store.list_users(&tenant_id("globex"), None, 10).await.unwrap().items.is_empty());
+
+    let change = UserChange { status: Some(UserStatus::Disabled), ..Default::default() };
+    let disabled = sam.changed(&change, "someone", test_now()).unwrap();
+    store.update_user(&disabled, sam.version, &user_audit(&disabled, "user.changed")).await.unwrap();
+    assert_eq!(store.get_user(&sam.tenant_id, sam.id).await.unwrap(), Some(disabled.clone()));
+    let stale = store.update_user(&disabled, sam.version, &user_audit(&disabled, "user.changed")).await;
+    assert_eq!(stale, Err(StoreError::Conflict), "a stale version changes nothing");
+    let trail = user_audit_trail(store.as_ref(), "acme").await;
+    assert_eq!(trail.len(), 7, "six invitations and one change, each with its entry: {trail:?}");
+    assert!(trail.iter().all(|entry| entry.target_type == TargetType::User));
+    assert!(user_audit_trail(store.as_ref(), "globex").await.is_empty(), "the refused invitation left no entry");
+}
+
+pub async fn racing_invitations_of_one_email_have_one_winner(backend: Backend) {
+    let store = new_store(backend).await;
+    let attempts = (0..8).map(|n| {
+        let store = store.clone();
+        let tenant = ["acme", "globex"][n % 2];
+        let email = ["ann@example.com", "ANN@example.com"][n / 2 % 2];
+        let user = invitation(tenant, email).accepted(provider_id(), test_now());
+        async move { store.insert_user(&user, &user_audit(&user, "user.invited")).await }
+    });
+    let results = join_all(attempts.map(tokio::spawn)).await;
+    let wins = results.iter().filter(|result| matches!(result, Ok(Ok(())))).count();
+    let taken = results.iter().filter(|result| matches!(result, Ok(Err(StoreError::Taken("email"))))).count();
+    assert_eq!((wins, taken), (1, 7), "{results:?}");
+    let acme = store.list_users(&tenant_id("acme"), None, 10).await.unwrap().items.len();
+    let globex = store.list_users(&tenant_id("globex"), None, 10).await.unwrap().items.len();
+    assert_eq!(acme + globex, 1);
+    let audited =
+        user_audit_trail(store.as_ref(), "acme").await.len() + user_audit_trail(store.as_ref(), "globex").await.len();
+    assert_eq!(audited, 1, "only the winner's entry");
+}

@@ -33,7 +33,7 @@ for (const size of WIDTHS) {
 
     test('sign-in', async ({ page }) => {
       await page.goto('/sign-in')
-      await expect(page.locator('button.user')).toHaveCount(3)
+      await expect(page.getByRole('button', { name: /Alex Admin/ })).toBeVisible()
       await check(page, 'sign-in', size.name)
     })
 

@@ -2,7 +2,9 @@
 //! DynamoDB (`STORE=dynamodb`), seeded with a demo tenant.
 
 pub mod console;
+pub mod identity;
 pub mod live;
+mod sign_in;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,11 +16,11 @@ use chrono::NaiveDate;
 use chrono::{DateTime, Days, Utc};
 use serde::Deserialize;
 use shared::adapters::outbox::{LoggedEvents, Outbox};
-use shared::auth::{Claims, sign_hs256};
+
 use shared::clock::Clock;
 use shared::config::ApiConfig;
 use shared::domain::audit::{AuditEntry, TargetType};
-use shared::domain::caller::Role;
+
 use shared::domain::directory::{Asset, AssetCategory, AssetDraft, Employee, EmployeeDraft, EmployeeStatus};
 use shared::domain::jobs::{JobName, JobRecord, Occasion};
 use shared::domain::template::Template;
@@ -64,13 +66,20 @@ impl Local {
     }
 }
 
+/// The local server's state: `store`, the outbox for mail and chat, and the local sign-in as
+/// the identity provider (its invitations go to the outbox).
+pub fn state(store: Arc<dyn Store>, config: &ApiConfig, clock: Arc<dyn Clock>, local: &Local) -> AppState {
+    let identity = identity::LocalIdentity::new(store.clone(), local.outbox.clone(), config.frontend_url.clone());
+    AppState::new(store, config, clock, local.channels()).with_identity(Arc::new(identity))
+}
+
 /// The served application, with the local-only routes and the web console.
 pub fn app(state: AppState, config: &ApiConfig, local: &Local) -> Router {
     let (outbox, hub) = (local.outbox.clone(), local.hub.clone());
     let secret = config.auth.hs256_secret.clone().unwrap_or_default();
     let local_routes = Router::new()
         .route("/local/outbox", get(move || show_outbox(outbox.clone())))
-        .route("/local/sign-in", get(move |state| sign_in(state, secret.clone())))
+        .route("/local/sign-in", get(move |state| sign_in::choices(state, secret.clone())))
         .route("/config.json", get(console::runtime_config))
         .route("/ws", get(move |state, query, upgrade| live::websocket(state, query, upgrade, hub.clone())));
     // A job run is not an API request: it walks every tenant and may take longer than a
@@ -156,88 +165,8 @@ pub type Feed = tokio::sync::broadcast::Receiver<shared::store::memory::Workflow
 
 pub const DEMO_TENANT: &str = "demo";
 
-/// A person the console can sign in as locally.
-struct DemoUser {
-    id: &'static str,
-    email: &'static str,
-    name: &'static str,
-    role: Role,
-    team: Option<&'static str>,
-}
-
-/// The demo tenant's people, one of each role: the manager leads the design team (the seeded
-/// onboarding of Maria Lopez is theirs) and the user is the IT engineer receiving the ThinkPad.
-const DEMO_USERS: [DemoUser; 3] = [
-    DemoUser { id: "demo-admin", email: "admin@demo.example", name: "Alex Admin", role: Role::Admin, team: None },
-    DemoUser {
-        id: "demo-manager",
-        email: "sam.taylor@demo.example",
-        name: "Sam Taylor",
-        role: Role::Manager,
-        team: Some("design"),
-    },
-    DemoUser { id: "demo-user", email: "priya.nair@demo.example", name: "Priya Nair", role: Role::User, team: None },
-];
-
-/// How long a local sign-in lasts.
-const SIGN_IN_HOURS: i64 = 12;
-
-fn demo_token(user: &DemoUser, jwt_secret: &str, expires: DateTime<Utc>) -> String {
-    let claims = Claims {
-        sub: user.id.to_owned(),
-        email: Some(user.email.to_owned()),
-        tenant: Some(DEMO_TENANT.to_owned()),
-        role: user.role,
-        team: user.team.map(str::to_owned),
-        exp: expires.timestamp().unsigned_abs(),
-        nbf: None,
-        iat: None,
-        iss: None,
-        aud: None,
-    };
-    sign_hs256(jwt_secret.as_bytes(), &claims)
-}
-
-#[derive(Debug, serde::Serialize)]
-struct SignInChoice {
-    id: &'static str,
-    tenant_id: &'static str,
-    email: &'static str,
-    name: &'static str,
-    role: Role,
-    team: Option<&'static str>,
-    /// A fresh token for this person, valid for [`SIGN_IN_HOURS`].
-    token: String,
-}
-
-/// `GET /local/sign-in` (contract §11, local only): the people the console may sign in as, each
-/// with a ready token. Empty when the demo tenant was not seeded.
-async fn sign_in(
-    State(state): State<AppState>,
-    jwt_secret: String,
-) -> Result<axum::Json<Data<Vec<SignInChoice>>>, AppError> {
-    let tenant_id = TenantId::parse(DEMO_TENANT).expect("a valid tenant id");
-    if state.store.get_tenant(&tenant_id).await?.is_none() {
-        return Ok(data(Vec::new()));
-    }
-    let expires = state.clock.now() + chrono::Duration::hours(SIGN_IN_HOURS);
-    let choices = DEMO_USERS
-        .iter()
-        .map(|user| SignInChoice {
-            id: user.id,
-            tenant_id: DEMO_TENANT,
-            email: user.email,
-            name: user.name,
-            role: user.role,
-            team: user.team,
-            token: demo_token(user, &jwt_secret, expires),
-        })
-        .collect();
-    Ok(data(choices))
-}
-
-/// Creates the demo tenant with a few workflows unless it exists, and returns a 30-day admin
-/// token for it.
+/// Creates the demo tenant with a few workflows unless it exists, and its people unless they
+/// exist, and returns a 30-day token of its admin.
 pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -> Result<String, StoreError> {
     let tenant_id = TenantId::parse(DEMO_TENANT).expect("a valid tenant id");
     let now = clock.now();
@@ -255,7 +184,8 @@ pub async fn seed_demo(store: &dyn Store, clock: &dyn Clock, jwt_secret: &str) -
         store.create_tenant(&tenant, &audit).await?;
         seed_directory_and_workflows(store, &tenant, now).await?;
     }
-    Ok(demo_token(&DEMO_USERS[0], jwt_secret, now + chrono::Duration::days(30)))
+    let admin = sign_in::seed_people(store, &tenant_id, now).await?;
+    Ok(sign_in::token(&admin, jwt_secret, now + chrono::Duration::days(30)))
 }
 
 /// A few realistic people, devices and workflows about them.
@@ -327,7 +257,7 @@ async fn seed_directory_and_workflows(
             "Receive ThinkPad X1 for Jonas Weber",
             Some(&employees[3]),
             Some(&assets[2]),
-            DEMO_USERS[2].email,
+            sign_in::DEMO_PEOPLE[2].email,
         ),
         ("new_employee", "Onboard Maria Lopez (Design)", Some(&employees[0]), None, tenant.it_email.as_str()),
         (

@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use shared::clock::SystemClock;
 use shared::config::ApiConfig;
-use shared::http::AppState;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(feed) = feed {
         assetronics_local::live::spawn_feed(feed, store.clone(), local.hub.clone());
     }
-    let app = assetronics_local::app(AppState::new(store, &config, clock, local.channels()), &config, &local);
+    let app = assetronics_local::app(assetronics_local::state(store, &config, clock, &local), &config, &local);
     axum::serve(listener, app).with_graceful_shutdown(async { tokio::signal::ctrl_c().await.unwrap_or(()) }).await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The tenants route group: provisioning and suspension (platform administrators), each
-//! tenant's own settings, its audit trail and its job runs (tenant administrators, modules
-//! `audit` and `job_runs`; platform administrators see whole job runs). Secrets
+//! tenant's own settings, its audit trail, its job runs and its users (tenant administrators,
+//! modules `audit`, `job_runs` and `users`; platform administrators see whole job runs and
+//! invite a tenant's first admin). Secrets
 //! are sealed before they are stored and are never shown again: responses say only whether
 //! each is set.
 
@@ -23,6 +24,7 @@ use utoipa::{OpenApi, ToSchema};
 
 mod audit;
 mod job_runs;
+mod users;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -31,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tenant/settings", get(get_settings).patch(update_settings))
         .merge(audit::routes())
         .merge(job_runs::routes())
+        .merge(users::routes())
 }
 
 #[derive(OpenApi)]
@@ -45,6 +48,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = TenantsApi::openapi();
     document.merge(audit::openapi());
     document.merge(job_runs::openapi());
+    document.merge(users::openapi());
     document
 }
 
@@ -111,6 +115,7 @@ async fn create_tenant(
     Ok(respond(&tenant, Some(format!("/api/v1/tenants/{}", tenant.id))))
 }
 
+/// The tenant named by a path's `{id}`: 404 when there is none.
 async fn load(state: &AppState, id: &str) -> Result<Tenant, AppError> {
     let not_found = || AppError::NotFound(format!("no tenant {id}"));
     let id = TenantId::parse(id).map_err(|_| not_found())?;

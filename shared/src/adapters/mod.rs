@@ -3,6 +3,7 @@
 pub mod apigw;
 pub mod aws_sdk;
 pub mod bamboohr;
+pub mod cognito;
 pub mod eventbridge;
 pub mod http_client;
 pub mod outbox;

@@ -87,6 +87,18 @@ pub fn assigned(tenant: &Tenant, to: &Email, workflow: &Workflow, frontend_url: 
     render(tenant, to, subject, "A workflow has been assigned to you.", &entries, &reason)
 }
 
+/// To a person invited to the tenant (the local server's sign-in; Cognito sends its own).
+pub fn invited(tenant: &Tenant, invitation: &super::user::Invitation, frontend_url: &str) -> OutgoingEmail {
+    let subject = format!("You are invited to {} on Assetronics Workflows", tenant.name);
+    let reason = format!("an administrator of {} invited you", tenant.name);
+    let entry = Entry {
+        title: format!("Your account at {}", tenant.name),
+        facts: vec![("Sign in as", invitation.email.to_string()), ("Role", invitation.role.as_str().to_owned())],
+        link: format!("{}/", frontend_url.trim_end_matches('/')),
+    };
+    render(tenant, &invitation.email, subject, "You have an account now; sign in to start.", &[entry], &reason)
+}
+
 /// The day's one reminder to a person of everything overdue that is theirs to do: assigned to
 /// them, or assigned to no one when they are the tenant's IT contact. None without entries.
 pub fn overdue_digest(tenant: &Tenant, to: &Email, entries: &[Entry]) -> Option<OutgoingEmail> {

@@ -16,5 +16,6 @@ pub mod secret;
 pub mod stats;
 pub mod template;
 pub mod tenant;
+pub mod user;
 pub mod validation;
 pub mod workflow;

@@ -141,6 +141,20 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<crate::ports::IdentityError> for AppError {
+    fn from(error: crate::ports::IdentityError) -> Self {
+        use crate::ports::IdentityError;
+        match error {
+            IdentityError::Exists => {
+                Self::Conflict("the identity provider already has an account for this email".to_owned())
+            }
+            IdentityError::Unknown => Self::BadGateway("the identity provider has no account for this user".to_owned()),
+            IdentityError::Busy(message) => Self::ServiceUnavailable(message),
+            IdentityError::Unavailable(message) => Self::Internal(message),
+        }
+    }
+}
+
 impl From<TransitionError> for AppError {
     fn from(error: TransitionError) -> Self {
         Self::Conflict(error.to_string())

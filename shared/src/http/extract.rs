@@ -12,11 +12,12 @@ use uuid::Uuid;
 use crate::auth::Claims;
 use crate::domain::caller::{Caller, Role};
 use crate::domain::tenant::Tenant;
+use crate::domain::user::UserStatus;
 use crate::domain::validation::{Email, FieldErrors, Team, TenantId};
 
 use super::{AppError, AppState};
 
-const NOT_AUTHENTICATED: &str = "the bearer token is missing, invalid or expired, or its tenant is not active";
+const NOT_AUTHENTICATED: &str = "the bearer token is missing, invalid or expired, or its tenant or user is not active";
 
 /// The token of `Authorization: Bearer <token>` (the scheme is case-insensitive).
 fn bearer_token(parts: &Parts) -> Result<&str, AppError> {
@@ -83,6 +84,13 @@ impl AppState {
             .await?
             .filter(Tenant::is_active)
             .ok_or(AppError::Unauthorized(NOT_AUTHENTICATED))?;
+        // A `sub` that names a user record must be an active user's; any other token of the
+        // tenant is taken on its claims (an operator's own identity provider).
+        if let Ok(user_id) = Uuid::parse_str(&claims.sub)
+            && self.users.get(self.store.as_ref(), &tenant_id, user_id).await? == Some(UserStatus::Disabled)
+        {
+            return Err(AppError::Unauthorized(NOT_AUTHENTICATED));
+        }
         let caller = Caller {
             tenant: tenant_id,
             user_id: claims.sub,

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use super::{AppState, app};
 
+use crate::adapters::cognito::CognitoIdentity;
 use crate::adapters::eventbridge::EventBridgePublisher;
 use crate::adapters::http_client::HttpClient;
 use crate::adapters::ses::SesMailer;
@@ -37,6 +38,11 @@ pub async fn aws_state() -> Result<(AppState, ApiConfig), ConfigError> {
     let sdk_config = crate::adapters::aws_sdk::load_config().await?;
     let store = DynamoStore::from_sdk_config(&sdk_config)?;
     let state = AppState::new(Arc::new(store), &config, Arc::new(SystemClock), aws_channels(&sdk_config));
+    // The user pool, for the function that invites people (the tenants function's `USER_POOL_ID`).
+    let state = match crate::config::optional("USER_POOL_ID") {
+        Some(pool) => state.with_identity(Arc::new(CognitoIdentity::on_first_use(&sdk_config, pool))),
+        None => state,
+    };
     Ok((state, config))
 }
 

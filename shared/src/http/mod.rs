@@ -10,9 +10,9 @@ pub mod extract;
 pub mod lambda;
 pub mod openapi;
 pub mod paging;
+pub mod read_cache;
 pub mod response;
 pub mod state;
-pub mod tenant_cache;
 
 pub use error::AppError;
 pub use state::AppState;

@@ -11,12 +11,12 @@ use crate::domain::hris_url::UrlPolicy;
 use crate::hris::HrisService;
 use crate::jobs::JobRunner;
 use crate::notify::{Channels, Notifier};
-use crate::ports::{HrisApi, Store};
+use crate::ports::{HrisApi, IdentityProvider, Store};
 use crate::secrets::SecretBox;
 use crate::templates::TemplateTexts;
 
 use super::cursor::CursorSigner;
-use super::tenant_cache::TenantCache;
+use super::read_cache::{TenantCache, UserStatusCache};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -25,6 +25,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub cursors: CursorSigner,
     pub tenants: Arc<TenantCache>,
+    /// Callers' user statuses (a disabled user's tokens are refused).
+    pub users: Arc<UserStatusCache>,
     pub secrets: Arc<SecretBox>,
     pub notifier: Arc<Notifier>,
     /// Tenants' HRIS APIs (BambooHR).
@@ -33,6 +35,9 @@ pub struct AppState {
     pub hris_urls: UrlPolicy,
     /// The step texts of the template versions workflows were made from.
     pub template_texts: Arc<TemplateTexts>,
+    /// Where people are invited and disabled; none when the operator brings their own identity
+    /// provider (its people are managed there, and their tokens accepted on their claims).
+    pub identity: Option<Arc<dyn IdentityProvider>>,
 }
 
 impl AppState {
@@ -46,12 +51,19 @@ impl AppState {
             clock,
             cursors: CursorSigner::new(config.cursor_secret.as_bytes()),
             tenants: Arc::default(),
+            users: Arc::default(),
             secrets: config.secrets.clone(),
             notifier: Arc::new(notifier),
             hris_api: Arc::new(BambooHr::new(HttpClient::new(std::time::Duration::from_secs(5)))),
             hris_urls: config.hris_urls,
             template_texts: Arc::default(),
+            identity: None,
         }
+    }
+
+    /// This state with people invited through `identity`.
+    pub fn with_identity(self, identity: Arc<dyn IdentityProvider>) -> Self {
+        Self { identity: Some(identity), ..self }
     }
 }
 

@@ -21,13 +21,14 @@ use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, StatsScope, Totals};
 use crate::domain::template::{StepTexts, Template};
 use crate::domain::tenant::{Tenant, Timezone};
+use crate::domain::user::User;
 use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::domain::workflow::WorkflowStatus;
 use crate::ports::{
     AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
     DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Listed, Page,
-    StatsStore, StoreError, TaskPage, TaskQuery, TemplateStore, TenantStore, WorkflowPage, WorkflowQuery,
+    StatsStore, StoreError, TaskPage, TaskQuery, TemplateStore, TenantStore, UserStore, WorkflowPage, WorkflowQuery,
     WorkflowStore,
 };
 
@@ -63,6 +64,9 @@ struct TenantData {
     /// The step texts of every template version, by key and version.
     #[serde(default)]
     template_texts: BTreeMap<String, BTreeMap<u64, Vec<StepTexts>>>,
+    /// The people who sign in, by id (their tokens' `sub`).
+    #[serde(default)]
+    users: BTreeMap<Uuid, User>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -186,6 +190,10 @@ struct State {
     connections: BTreeMap<String, Connection>,
     /// Job runs, oldest first.
     jobs: Vec<JobRecord>,
+    /// Every user's email, with the tenant and id of the user holding it: an email is a user
+    /// of one tenant at most.
+    #[serde(default)]
+    user_emails: BTreeMap<Email, (TenantId, Uuid)>,
 }
 
 impl State {
@@ -810,5 +818,46 @@ impl ConnectionStore for MemoryStore {
 
     async fn connections(&self, tenant: &TenantId) -> Result<Vec<Connection>, StoreError> {
         Ok(self.lock().connections.values().filter(|connection| &connection.tenant_id == tenant).cloned().collect())
+    }
+}
+
+#[async_trait]
+impl UserStore for MemoryStore {
+    async fn insert_user(&self, user: &User, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::AlreadyExists, |state| {
+            if state.user_emails.contains_key(&user.email) {
+                return Err(StoreError::Taken("email"));
+            }
+            let data = state.tenant_mut(&user.tenant_id);
+            if data.users.contains_key(&user.id) {
+                return Err(StoreError::AlreadyExists);
+            }
+            data.users.insert(user.id, user.clone());
+            state.user_emails.insert(user.email.clone(), (user.tenant_id.clone(), user.id));
+            Ok(())
+        })
+    }
+
+    async fn get_user(&self, tenant: &TenantId, id: Uuid) -> Result<Option<User>, StoreError> {
+        Ok(self.read(tenant, |data| data.users.get(&id).cloned()).flatten())
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let state = self.lock();
+        let holder = state.user_emails.get(email);
+        Ok(holder.and_then(|(tenant, id)| state.tenants.get(tenant)?.users.get(id).cloned()))
+    }
+
+    async fn update_user(&self, user: &User, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.commit(&[audit], StoreError::Conflict, |state| {
+            let data = state.tenant_mut(&user.tenant_id);
+            TenantData::at_version(&data.users, user.id, expected_version, |stored| stored.version)?;
+            data.users.insert(user.id, user.clone());
+            Ok(())
+        })
+    }
+
+    async fn list_users(&self, tenant: &TenantId, after: Option<Uuid>, limit: usize) -> Result<Page<User>, StoreError> {
+        Ok(self.read(tenant, |data| page_of(&data.users, after, limit, |_| true)).unwrap_or_else(empty_page))
     }
 }

@@ -40,6 +40,10 @@ export type Tenant = Schemas['TenantView']
 export type SettingsPatch = Schemas['SettingsPatch']
 export type HrisProvider = Schemas['HrisProvider']
 export type Problem = Schemas['Problem']
+export type User = Schemas['User']
+export type NewUser = Schemas['NewUserRequest']
+export type UserPatch = Schemas['UserPatchRequest']
+export type UserRole = Schemas['UserRole']
 export type ListMeta = Schemas['ListMeta']
 
 export type WorkflowListQuery = NonNullable<

@@ -5,6 +5,7 @@ import { authRoutes } from '@/features/auth/routes'
 import { workflowRoutes } from '@/features/workflows/routes'
 import { taskRoutes } from '@/features/tasks/routes'
 import { templateRoutes } from '@/features/templates/routes'
+import { userRoutes } from '@/features/users/routes'
 import { dashboardRoutes } from '@/features/dashboard/routes'
 import { directoryRoutes } from '@/features/directory/routes'
 import { settingsRoutes } from '@/features/settings/routes'
@@ -26,6 +27,7 @@ export const routes: RouteRecordRaw[] = [
   ...workflowRoutes,
   ...taskRoutes,
   ...templateRoutes,
+  ...userRoutes,
   ...dashboardRoutes,
   ...directoryRoutes,
   ...settingsRoutes,

@@ -11,6 +11,7 @@ use crate::domain::directory::{Asset, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::{Claim, JobName, JobRecord};
 use crate::domain::tenant::{Tenant, Timezone};
+use crate::domain::user::User;
 use crate::domain::validation::{Email, Team, TenantId};
 use crate::domain::workflow::{TaskPosition, Workflow, WorkflowStatus};
 
@@ -28,6 +29,7 @@ const TENANT_SK: &str = "TENANT";
 const WORKFLOW_SK: &str = "WORKFLOW";
 const EMPLOYEE_SK: &str = "EMPLOYEE";
 const ASSET_SK: &str = "ASSET";
+const USER_SK: &str = "USER";
 const UNIQUE_SK: &str = "UNIQUE";
 const AUDIT_SK_PREFIX: &str = "AUDIT#";
 
@@ -239,6 +241,33 @@ pub fn employee_pk(tenant: &TenantId, id: Uuid) -> String {
 pub fn asset_pk(tenant: &TenantId, id: Uuid) -> String {
     format!("TENANT#{tenant}#ASSET#{id}")
 }
+
+pub fn user_pk(tenant: &TenantId, id: Uuid) -> String {
+    format!("TENANT#{tenant}#USER#{id}")
+}
+
+pub fn user_key(tenant: &TenantId, id: Uuid) -> Item {
+    key(user_pk(tenant, id), USER_SK)
+}
+
+/// The tenant's users, by id.
+pub fn users_partition(tenant: &TenantId) -> Partition {
+    Partition::new(Index::Tenant, format!("TENANT#{tenant}#USERS"))
+}
+
+pub fn add_user_keys(user: &User, item: &mut Item) {
+    add_keys(item, user_key(&user.tenant_id, user.id), user.id, [users_partition(&user.tenant_id)]);
+}
+
+/// The claim of an email by a user of some tenant: one item per email across the system, put in
+/// the transaction that stores the user, so an email is a user of one tenant at most. It names
+/// the holder ([`OWNER`], [`OWNER_TENANT`]).
+pub fn user_email_key(email: &Email) -> Item {
+    key(format!("{SYSTEM}#USER_EMAIL#{email}"), UNIQUE_SK)
+}
+
+/// The attribute of a user's email claim that names the user's tenant.
+pub const OWNER_TENANT: &str = "owner_tenant";
 
 /// The audit entry's sort key; its partition is the partition of the item it is about.
 fn audit_sk(id: Uuid) -> String {
@@ -593,6 +622,7 @@ mod tests {
             asset_pk(&tenant, id),
             templates_pk(&tenant),
             template_pk(&tenant, "refresh"),
+            user_pk(&tenant, id),
         ];
         let lists = [
             WorkflowList::Tenant.partition(&tenant),
@@ -607,6 +637,7 @@ mod tests {
             AssetList::Tenant.partition(&tenant),
             AssetList::Status(AssetStatus::InStock).partition(&tenant),
             AssetList::Employee(id).partition(&tenant),
+            users_partition(&tenant),
         ];
         keys.extend(lists.into_iter().map(|partition| partition.key));
         for unique in [
@@ -619,6 +650,13 @@ mod tests {
         for key in keys {
             assert!(key.starts_with("TENANT#acme#") || key == "TENANT#acme", "{key}");
         }
+    }
+
+    #[test]
+    fn user_emails_are_claimed_once_across_tenants_whatever_their_case() {
+        let claim = user_email_key(&Email::parse("Ann@Acme.example").unwrap());
+        assert_eq!(claim, user_email_key(&Email::parse("ann@acme.EXAMPLE").unwrap()));
+        assert!(claim[PK].as_s().unwrap().starts_with("TENANT#_ALL#"), "a system key, still under TENANT#");
     }
 
     #[test]

@@ -28,12 +28,13 @@ use crate::domain::realtime::Connection;
 use crate::domain::stats::{self, Delta, StatsScope, Totals};
 use crate::domain::template::{StepTexts, Template};
 use crate::domain::tenant::{Tenant, Timezone};
-use crate::domain::validation::TenantId;
+use crate::domain::user::User;
+use crate::domain::validation::{Email, TenantId};
 use crate::domain::workflow::Workflow;
 use crate::ports::{
     AssetChange, AssetFilter, AuditQuery, AuditStore, ConnectionStore, DELIVERY_STALE_SECONDS, DeliveryClaim,
     DirectoryQuery, DirectoryStore, EmployeeFilter, EmployeeKey, HrisStore, JobStore, LinkedSummary, Page, StatsStore,
-    StoreError, TaskPage, TaskQuery, TemplateStore, TenantStore, WorkflowPage, WorkflowQuery, WorkflowStore,
+    StoreError, TaskPage, TaskQuery, TemplateStore, TenantStore, UserStore, WorkflowPage, WorkflowQuery, WorkflowStore,
 };
 
 use chrono::NaiveDate;
@@ -45,6 +46,13 @@ pub type Item = HashMap<String, AttributeValue>;
 #[derive(serde::Deserialize)]
 struct UniqueOwner {
     owner_id: Uuid,
+}
+
+/// A user's email claim: which user of which tenant holds the email.
+#[derive(serde::Deserialize)]
+struct EmailHolder {
+    owner_id: Uuid,
+    owner_tenant: TenantId,
 }
 
 #[derive(Debug, Clone)]
@@ -875,7 +883,7 @@ impl JobStore for DynamoStore {
             RunsOf::Platform => None,
             RunsOf::Tenant(tenant) => Some(tenant),
         };
-        query::list_job_runs(&self.client, &self.table, keys::job_runs(tenant, job), after, limit).await
+        query::list_page(&self.client, &self.table, keys::job_runs(tenant, job), after, limit).await
     }
 }
 
@@ -1125,5 +1133,45 @@ impl ConnectionStore for DynamoStore {
             .key_condition_expression("pk = :pk")
             .expression_attribute_values(":pk", AttributeValue::S(keys::connections_pk(tenant)));
         query::all_pages(query).await?.into_iter().map(from_item).collect()
+    }
+}
+
+#[async_trait]
+impl UserStore for DynamoStore {
+    async fn insert_user(&self, user: &User, audit: &AuditEntry) -> Result<(), StoreError> {
+        let mut item = to_item(user)?;
+        keys::add_user_keys(user, &mut item);
+        let mut claim = keys::user_email_key(&user.email);
+        claim.insert(OWNER.to_owned(), AttributeValue::S(user.id.to_string()));
+        claim.insert(keys::OWNER_TENANT.to_owned(), AttributeValue::S(user.tenant_id.to_string()));
+        let mut transaction = self.transaction();
+        transaction.put(item, Guard::New, StoreError::AlreadyExists)?;
+        transaction.put(claim, Guard::New, StoreError::Taken("email"))?;
+        transaction.audit(keys::user_pk(&user.tenant_id, user.id), audit)?;
+        transaction.commit(&self.client).await
+    }
+
+    async fn get_user(&self, tenant: &TenantId, id: Uuid) -> Result<Option<User>, StoreError> {
+        self.get(keys::user_key(tenant, id)).await
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        match self.get::<EmailHolder>(keys::user_email_key(email)).await? {
+            Some(holder) => self.get_user(&holder.owner_tenant, holder.owner_id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn update_user(&self, user: &User, expected_version: u64, audit: &AuditEntry) -> Result<(), StoreError> {
+        let mut item = to_item(user)?;
+        keys::add_user_keys(user, &mut item);
+        let mut transaction = self.transaction();
+        transaction.put(item, Guard::Version(expected_version), StoreError::Conflict)?;
+        transaction.audit(keys::user_pk(&user.tenant_id, user.id), audit)?;
+        transaction.commit(&self.client).await
+    }
+
+    async fn list_users(&self, tenant: &TenantId, after: Option<Uuid>, limit: usize) -> Result<Page<User>, StoreError> {
+        query::list_page(&self.client, &self.table, keys::users_partition(tenant), after, limit).await
     }
 }

@@ -12,7 +12,6 @@ use uuid::Uuid;
 use crate::domain::audit::{AuditEntry, first_id_at};
 use crate::domain::caller::Scope;
 use crate::domain::directory::{Asset, Employee};
-use crate::domain::jobs::JobRecord;
 use crate::domain::validation::TenantId;
 use crate::domain::workflow::{Workflow, WorkflowStatus};
 use crate::ports::{
@@ -215,14 +214,14 @@ pub(super) async fn list_audit(
     newest(client, table, vec![list.partition(tenant)], &condition, range, query.limit).await
 }
 
-/// A page of one job-run list.
-pub(super) async fn list_job_runs(
+/// A page of one unfiltered list (a job-run list, a tenant's users), newest id first.
+pub(super) async fn list_page<T: Listed + DeserializeOwned>(
     client: &Client,
     table: &str,
     partition: Partition,
     after: Option<Uuid>,
     limit: usize,
-) -> Result<Page<JobRecord>, StoreError> {
+) -> Result<Page<T>, StoreError> {
     newest(client, table, vec![partition], &FilterExpression::default(), IdRange::below(after), limit).await
 }
 
