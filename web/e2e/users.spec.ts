@@ -15,7 +15,7 @@ test.describe('users', () => {
       page.locator('[data-testid="user-row"][data-email="priya.nair@demo.example"]'),
     ).toBeVisible()
 
-    await page.getByRole('button', { name: 'Invite' }).click()
+    await page.getByRole('button', { name: 'Invite', exact: true }).click()
     const invite = page.getByRole('dialog', { name: 'Invite a person' })
     await invite.getByRole('textbox', { name: 'Email' }).fill(email)
     await invite.getByRole('textbox', { name: 'First name' }).fill('Ines')
@@ -51,7 +51,7 @@ test.describe('users', () => {
   test('an email that is already a user is refused on the form', async ({ page }) => {
     await signIn(page, 'admin')
     await page.goto('/users')
-    await page.getByRole('button', { name: 'Invite' }).click()
+    await page.getByRole('button', { name: 'Invite', exact: true }).click()
     const invite = page.getByRole('dialog', { name: 'Invite a person' })
     await invite.getByRole('textbox', { name: 'Email' }).fill('priya.nair@demo.example')
     await invite.getByRole('button', { name: 'Send invitation' }).click()
