@@ -96,7 +96,7 @@ async function demoUsers(request: APIRequestContext): Promise<DemoUser[]> {
 /** Signs the page in through the sign-in screen, as a person would. */
 export async function signIn(page: Page, role: Role): Promise<void> {
   await page.goto('/sign-in')
-  await page.locator(`button.user[data-role="${role}"]`).click()
+  await page.locator(`button.user[data-role="${role}"]`).first().click()
   await expect(page).toHaveURL(/\/workflows/)
   await expect(page.locator('[data-testid="live-badge"]:visible')).toHaveAttribute(
     'data-status',
@@ -141,7 +141,11 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   users: async ({ request }, use) => {
     const list = await demoUsers(request)
-    const byRole = Object.fromEntries(list.map((u) => [u.role, u])) as Record<Role, DemoUser>
+    // The seeded people come first; people invited by a test come after them.
+    const byRole = Object.fromEntries([...list].reverse().map((u) => [u.role, u])) as Record<
+      Role,
+      DemoUser
+    >
     await use(byRole)
   },
   adminApi: async ({ request, users }, use) => {

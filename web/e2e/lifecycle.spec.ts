@@ -143,3 +143,26 @@ test.describe('workflow lifecycle', () => {
     await expect(page.getByTestId('history').getByText('Edited', { exact: true })).toBeVisible()
   })
 })
+
+test.describe('step notes on a phone', () => {
+  test.use({ viewport: { width: 375, height: 740 } })
+
+  test('notes stay collapsed per step; the form opens on demand', async ({ page, adminApi }) => {
+    const created = await adminApi.createFromTemplate('emergency_replacement', {
+      title: uniqueTitle('E2E notes'),
+    })
+    await signIn(page, 'admin')
+    await page.goto(`/workflows/${created.id}`)
+    const first = page.getByTestId('step').nth(0)
+    await expect(page.getByRole('button', { name: /^Add note/ })).toHaveCount(0)
+    await expect(page.getByTestId('notes-toggle')).toHaveCount(created.total_steps)
+
+    await first.getByTestId('notes-toggle').click()
+    await first.getByRole('button', { name: /^Add note/ }).click()
+    await first.getByLabel('Note').fill('Courier booked for 3 pm')
+    await first.getByRole('button', { name: 'Add note' }).click()
+    await expect(first.getByTestId('step-note')).toContainText('Courier booked for 3 pm')
+    await expect(first.getByTestId('notes-toggle')).toContainText('Notes (1)')
+    await expectAccessible(page, 'notes')
+  })
+})

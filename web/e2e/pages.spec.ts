@@ -33,7 +33,7 @@ for (const size of WIDTHS) {
 
     test('sign-in', async ({ page }) => {
       await page.goto('/sign-in')
-      await expect(page.locator('button.user')).toHaveCount(3)
+      await expect(page.getByRole('button', { name: /Alex Admin/ })).toBeVisible()
       await check(page, 'sign-in', size.name)
     })
 
@@ -105,6 +105,33 @@ for (const size of WIDTHS) {
       const [asset] = await adminApi.get<{ id: string }[]>('/api/v1/assets?limit=1')
       await page.goto(`/assets/${asset!.id}`)
       await check(page, 'asset', size.name)
+    })
+
+    test('my tasks', async ({ page, adminApi, users }) => {
+      const w = await adminApi.createFromTemplate('emergency_replacement', {
+        title: 'Replace Priya’s broken laptop',
+      })
+      await adminApi.patch(`/api/v1/workflows/${w.id}`, {
+        steps: [{ order: 1, assigned_to: users.user.email }],
+      })
+      await adminApi.post(`/api/v1/workflows/${w.id}/start`)
+      await signIn(page, 'user')
+      await page.goto('/tasks')
+      await expect(page.getByTestId('task').first()).toBeVisible()
+      await check(page, 'tasks', size.name)
+      await page.goto('/tasks?overdue=true')
+      await expect(page.getByText('Nothing overdue')).toBeVisible()
+      await check(page, 'tasks-empty', size.name)
+    })
+
+    test('templates', async ({ page }) => {
+      await signIn(page, 'admin')
+      await page.goto('/templates')
+      await expect(page.getByTestId('template-row').first()).toBeVisible()
+      await check(page, 'templates', size.name)
+      await page.goto('/templates/new_employee')
+      await expect(page.getByText('Built-in, read-only')).toBeVisible()
+      await check(page, 'template-builtin', size.name)
     })
 
     test('settings and not found', async ({ page }) => {

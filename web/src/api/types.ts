@@ -10,12 +10,16 @@ export type WorkflowSummary = Omit<Workflow, 'steps'>
 export type WorkflowDetail = Workflow & { steps: Step[] }
 export type Step = Schemas['Step']
 export type StepNote = Schemas['StepNote']
+/** An active step assigned to someone, with its workflow's list form (`GET /api/v1/tasks`). */
+export type Task = Schemas['Task']
 export type WorkflowStatus = Schemas['WorkflowStatus']
 export type WorkflowType = Schemas['WorkflowType']
 export type Priority = Schemas['Priority']
 export type TriggeredBy = Schemas['TriggeredBy']
 export type Template = Schemas['TemplateView']
 export type TemplateStep = Schemas['StepView']
+export type NewTemplate = Schemas['NewTemplateRequest']
+export type TemplatePatch = Schemas['TemplatePatchRequest']
 export type NewWorkflow = Schemas['NewWorkflowRequest']
 export type StepRequest = Schemas['StepRequest']
 export type WorkflowPatch = Schemas['PatchRequest']
@@ -36,6 +40,10 @@ export type Tenant = Schemas['TenantView']
 export type SettingsPatch = Schemas['SettingsPatch']
 export type HrisProvider = Schemas['HrisProvider']
 export type Problem = Schemas['Problem']
+export type User = Schemas['User']
+export type NewUser = Schemas['NewUserRequest']
+export type UserPatch = Schemas['UserPatchRequest']
+export type UserRole = Schemas['UserRole']
 export type ListMeta = Schemas['ListMeta']
 
 export type WorkflowListQuery = NonNullable<

@@ -3,7 +3,19 @@
 
 export type AuthConfig =
   | { mode: 'local'; sign_in_url: string }
-  | { mode: 'oidc'; authority: string; client_id: string; scope?: string }
+  | {
+      mode: 'oidc'
+      /** The OpenID provider (its `/.well-known/openid-configuration`). */
+      authority: string
+      client_id: string
+      /** Default `openid email profile`. */
+      scope?: string
+      /**
+       * Where signing out sends the browser (a Cognito hosted-UI `/logout?client_id=…&logout_uri=…`);
+       * without it, the provider's `end_session_endpoint` when it has one.
+       */
+      logout_url?: string
+    }
 
 export interface RuntimeConfig {
   /** "" means the console's own origin. */

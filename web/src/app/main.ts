@@ -8,6 +8,7 @@ import { loadConfig, setConfig } from './config'
 import { configureApi } from '@/api/client'
 import { connectLive, type LiveConnection } from '@/api/live'
 import { useSessionStore } from '@/stores/session'
+import { appAuth } from '@/features/auth/auth'
 import '@/styles/main.css'
 
 async function start() {
@@ -35,15 +36,32 @@ async function start() {
     },
   })
 
-  // One socket per tab, for as long as someone is signed in.
+  // Signed in through an OpenID provider, the tokens are renewed before they expire; a failed
+  // renewal ends the session like a 401 does.
+  const auth = appAuth(runtime.auth, runtime.api_base_url)
+  if (auth.mode === 'oidc') {
+    auth.keepFresh({
+      onToken: ({ token, name }) => {
+        if (session.token) session.signIn(token, { name: name ?? session.user?.name })
+      },
+      onEnded: () => {
+        if (!session.token) return
+        session.signOut()
+        void router.replace({ name: 'sign-in', query: { expired: '1' } })
+      },
+    })
+  }
+
+  // One socket per tab and person, for as long as they are signed in: a renewed token keeps
+  // both the socket (authenticated when it connected) and the cached data.
   let live: LiveConnection | undefined
   watch(
-    () => session.token,
-    (token) => {
+    () => session.user?.sub ?? null,
+    (sub) => {
       live?.stop()
       live = undefined
       queryClient.clear()
-      if (token) {
+      if (sub) {
         live = connectLive({ url: runtime.ws_url, token: () => session.token, queryClient })
       }
     },

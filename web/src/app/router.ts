@@ -3,6 +3,9 @@ import type { Pinia } from 'pinia'
 import { useSessionStore, type Role } from '@/stores/session'
 import { authRoutes } from '@/features/auth/routes'
 import { workflowRoutes } from '@/features/workflows/routes'
+import { taskRoutes } from '@/features/tasks/routes'
+import { templateRoutes } from '@/features/templates/routes'
+import { userRoutes } from '@/features/users/routes'
 import { dashboardRoutes } from '@/features/dashboard/routes'
 import { directoryRoutes } from '@/features/directory/routes'
 import { settingsRoutes } from '@/features/settings/routes'
@@ -22,6 +25,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: { name: 'workflows' } },
   ...authRoutes,
   ...workflowRoutes,
+  ...taskRoutes,
+  ...templateRoutes,
+  ...userRoutes,
   ...dashboardRoutes,
   ...directoryRoutes,
   ...settingsRoutes,

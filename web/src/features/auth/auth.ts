@@ -1,6 +1,10 @@
-// The sign-in module: one small interface, a `local` implementation now, `oidc` with the
-// identity issue (authorization code + PKCE against the configured authority).
+// The sign-in module: one small interface with two implementations, chosen by `/config.json`'s
+// `auth.mode` (contract §12): `local` (the local server's demo people) and `oidc` (the
+// authorization-code flow with PKCE against the configured provider, through oidc-client-ts).
 import type { AuthConfig } from '@/app/config'
+import { createOidcAuth, type OidcAuth } from './oidc'
+
+export type { OidcAuth, SignedIn, FreshnessHandlers } from './oidc'
 
 /** A seeded user of the local server (`GET /local/sign-in`, local only: not in the API document). */
 export interface LocalUser {
@@ -18,12 +22,6 @@ export interface LocalAuth {
   listUsers(): Promise<LocalUser[]>
 }
 
-export interface OidcAuth {
-  mode: 'oidc'
-  /** Sends the browser to the identity provider. */
-  startSignIn(returnTo: string): Promise<void>
-}
-
 export type Auth = LocalAuth | OidcAuth
 
 export function createAuth(
@@ -31,28 +29,25 @@ export function createAuth(
   apiBaseUrl: string,
   fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
 ): Auth {
-  if (settings.mode === 'local') {
-    const url = settings.sign_in_url.startsWith('http')
-      ? settings.sign_in_url
-      : `${apiBaseUrl}${settings.sign_in_url}`
-    return {
-      mode: 'local',
-      async listUsers() {
-        const response = await fetchImpl(url, { headers: { Accept: 'application/json' } })
-        if (!response.ok)
-          throw new Error(`The local sign-in is not available (${response.status}).`)
-        const body = (await response.json()) as { data?: LocalUser[] }
-        return (body.data ?? []).filter((user) => typeof user.token === 'string')
-      },
-    }
-  }
+  if (settings.mode === 'oidc') return createOidcAuth(settings, window.location.origin)
+  const url = settings.sign_in_url.startsWith('http')
+    ? settings.sign_in_url
+    : `${apiBaseUrl}${settings.sign_in_url}`
   return {
-    mode: 'oidc',
-    async startSignIn() {
-      // The identity issue brings the authorization-code flow with PKCE here.
-      throw new Error(
-        `Single sign-on through ${settings.authority} is not available in this build yet.`,
-      )
+    mode: 'local',
+    async listUsers() {
+      const response = await fetchImpl(url, { headers: { Accept: 'application/json' } })
+      if (!response.ok) throw new Error(`The local sign-in is not available (${response.status}).`)
+      const body = (await response.json()) as { data?: LocalUser[] }
+      return (body.data ?? []).filter((user) => typeof user.token === 'string')
     },
   }
+}
+
+let current: { settings: AuthConfig; auth: Auth } | undefined
+
+/** The tab's one sign-in module (an OIDC client keeps its renewal timers: one per tab). */
+export function appAuth(settings: AuthConfig, apiBaseUrl: string): Auth {
+  if (current?.settings !== settings) current = { settings, auth: createAuth(settings, apiBaseUrl) }
+  return current.auth
 }

@@ -1,5 +1,5 @@
 // What a role may do (contract §2), so no one sees a button the API would refuse.
-import type { Workflow, WorkflowSummary } from '@/api/types'
+import type { Task, Workflow, WorkflowSummary } from '@/api/types'
 import type { SessionUser } from '@/stores/session'
 
 type Who = Pick<SessionUser, 'role' | 'email' | 'team'> | null | undefined
@@ -85,6 +85,27 @@ export function stepActions(who: Who, workflow: AnyWorkflow): StepActions {
       !approval &&
       (who.role === 'admin' || (who.role === 'manager' && managesWorkflow(who, workflow))),
   }
+}
+
+/**
+ * What the caller may do with a task (an active step) from the tasks list: advance a task step
+ * (its assignee, managers in scope, admins) or decide an approval (its assignee or an admin).
+ */
+export function taskActions(who: Who, task: Task): { advance: boolean; decide: boolean } {
+  if (!who || who.role === 'platform_admin' || task.workflow.status !== 'in_progress') {
+    return { advance: false, decide: false }
+  }
+  const mine = !!task.step.assigned_to && task.step.assigned_to === who.email
+  const approval = task.step.kind === 'approval'
+  return {
+    advance: !approval && (mine || worksOn(who, task.workflow)),
+    decide: approval && (mine || who.role === 'admin'),
+  }
+}
+
+/** Only admins look at someone else's tasks (`?assigned_to=`, contract §10). */
+export function canSeeOthersTasks(who: Who): boolean {
+  return who?.role === 'admin'
 }
 
 export function canCreateWorkflow(who: Who): boolean {

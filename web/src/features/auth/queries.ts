@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/vue-query'
 import { config } from '@/app/config'
-import { createAuth, type LocalAuth } from './auth'
+import { appAuth, type LocalAuth } from './auth'
 
 export const authKeys = {
   localUsers: ['auth', 'local-users'] as const,
@@ -8,7 +8,7 @@ export const authKeys = {
 
 export function useAuth() {
   const settings = config()
-  return createAuth(settings.auth, settings.api_base_url)
+  return appAuth(settings.auth, settings.api_base_url)
 }
 
 /** The local server's demo users (local sign-in only). */

@@ -10,4 +10,11 @@ export const authRoutes: RouteRecordRaw[] = [
     }),
     meta: { public: true, title: 'Sign in' },
   },
+  {
+    // The OpenID provider's redirect back (`CALLBACK_PATH`), with `?code=…&state=…`.
+    path: '/auth/callback',
+    name: 'auth-callback',
+    component: () => import('./pages/AuthCallbackPage.vue'),
+    meta: { public: true, title: 'Signing in' },
+  },
 ]

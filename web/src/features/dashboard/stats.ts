@@ -50,6 +50,11 @@ export function templateKeysWithSteps(stats: Stats): string[] {
   return Object.keys(stats.avg_step_hours as Record<string, unknown>).sort()
 }
 
+/** Whether a series has anything to draw: some value above zero (bars of 0 are empty axes). */
+export function drawable(series: readonly { hours: number }[]): boolean {
+  return series.some((item) => item.hours > 0)
+}
+
 function round(value: number): number {
   return Math.round(value * 100) / 100
 }

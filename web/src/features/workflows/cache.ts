@@ -99,4 +99,6 @@ export function applyWorkflowEvent(client: QueryClient, event: WorkflowEvent): v
   })
   void client.invalidateQueries({ queryKey: workflowKeys.history(workflow.id) })
   void client.invalidateQueries({ queryKey: workflowKeys.stats() })
+  // Any change may start, finish or reassign someone's step.
+  void client.invalidateQueries({ queryKey: workflowKeys.tasks() })
 }

@@ -7,6 +7,11 @@ export interface DraftStep {
   name: string
   description: string
   instructions: string
+  /** A template's step only (the builder's `detailed` fields); text as typed. */
+  kind?: 'task' | 'approval'
+  assignee?: string
+  due_offset_days?: string
+  estimated_hours?: string
 }
 
 export interface WorkflowDraft {
@@ -121,16 +126,13 @@ export function draftField(apiField: string): string {
   return root === 'template_key' ? 'template' : root
 }
 
-/** The cancel reason's rules (1..1000 characters, not only blanks), checked before sending. */
-export function reasonError(text: string): string {
-  if (!text.trim()) return 'Please say why this workflow is cancelled.'
-  if (text.length > 1000) return `At most 1000 characters (now ${text.length}).`
-  return ''
-}
-
-/** A step action's comment or reason (1..1000 characters when required). */
-export function stepTextError(text: string, required: boolean, what: 'comment' | 'reason'): string {
-  if (required && !text.trim()) return `Please give a ${what}.`
+/**
+ * The text a workflow action asks for (a cancel reason, a rejection comment, a skip reason:
+ * 1..1000 characters, not only blanks; an approval's optional comment up to 1000), checked
+ * before sending. `missing` is the message for an empty required text.
+ */
+export function actionTextError(text: string, required: boolean, missing: string): string {
+  if (required && !text.trim()) return missing
   if (text.length > 1000) return `At most 1000 characters (now ${text.length}).`
   return ''
 }

@@ -3,6 +3,12 @@ import type { WorkflowListQuery } from '@/api/types'
 /** The filters of a workflow list: the API's query without paging. */
 export type WorkflowFilters = Omit<WorkflowListQuery, 'limit' | 'cursor'>
 
+/** The filters of the tasks list: whose (admins only) and overdue only. */
+export interface TaskListFilters {
+  assigned_to?: string
+  overdue?: boolean
+}
+
 /** A list page's filters plus the free-text search over loaded items (`q`). */
 export type FilterState = WorkflowFilters & { q?: string }
 
@@ -14,10 +20,16 @@ export const workflowKeys = {
   detail: (id: string) => [...workflowKeys.details(), id] as const,
   history: (id: string) => [...workflowKeys.all, 'history', id] as const,
   stats: () => [...workflowKeys.all, 'stats'] as const,
+  /** The tasks lists (active steps by assignee): under `all`, so a reconnect refetches them. */
+  tasks: () => [...workflowKeys.all, 'tasks'] as const,
+  taskList: (query: TaskListFilters) => [...workflowKeys.tasks(), 'list', query] as const,
+  taskCount: () => [...workflowKeys.tasks(), 'count'] as const,
 }
 
 export const templateKeys = {
   all: ['templates'] as const,
+  list: () => [...templateKeys.all, 'list'] as const,
+  detail: (key: string) => [...templateKeys.all, 'detail', key] as const,
 }
 
 /** Drops empty values so equal filters make equal keys and no `?status=` is sent. */

@@ -1,4 +1,4 @@
-import type { Priority, WorkflowStatus, WorkflowSummary, WorkflowType } from '@/api/types'
+import type { Priority, Step, WorkflowStatus, WorkflowSummary, WorkflowType } from '@/api/types'
 import { todayIso } from '@/composables/format'
 
 export const statusLabel: Record<WorkflowStatus, string> = {
@@ -60,6 +60,22 @@ export function isOverdue(
     !!workflow.due_date &&
     workflow.due_date < today
   )
+}
+
+/**
+ * A running step is overdue (contract §7, §10) when it is due before today, or has been active
+ * for more than twice its estimate.
+ */
+export function isStepOverdue(
+  step: Pick<Step, 'due_date' | 'started_at' | 'estimated_hours' | 'completed'>,
+  today = todayIso(),
+  now: Date = new Date(),
+): boolean {
+  if (step.completed) return false
+  if (step.due_date && step.due_date < today) return true
+  if (!step.started_at || !step.estimated_hours) return false
+  const started = new Date(step.started_at).getTime()
+  return now.getTime() - started > 2 * step.estimated_hours * 3_600_000
 }
 
 /** Steps done out of all, as a fraction 0..1. */

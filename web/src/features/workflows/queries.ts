@@ -83,7 +83,7 @@ export function useWorkflowHistory(id: MaybeRefOrGetter<string>) {
 /** The templates; the browser revalidates them with their ETag (a 304 costs nothing). */
 export function useTemplates() {
   return useQuery({
-    queryKey: templateKeys.all,
+    queryKey: templateKeys.list(),
     queryFn: async ({ signal }) =>
       (await unwrap(api().GET('/api/v1/workflows/templates', { signal }))).data,
     staleTime: 5 * 60_000,
@@ -191,12 +191,14 @@ function refreshAfterConflict(client: ReturnType<typeof useQueryClient>, id: str
   void client.invalidateQueries({ queryKey: workflowKeys.detail(id) })
   void client.invalidateQueries({ queryKey: workflowKeys.history(id) })
   void client.invalidateQueries({ queryKey: workflowKeys.lists() })
+  void client.invalidateQueries({ queryKey: workflowKeys.tasks() })
 }
 
 function afterChange(client: ReturnType<typeof useQueryClient>, workflow: WorkflowDetail) {
   storeWorkflow(client, workflow)
   void client.invalidateQueries({ queryKey: workflowKeys.history(workflow.id) })
   void client.invalidateQueries({ queryKey: workflowKeys.stats() })
+  void client.invalidateQueries({ queryKey: workflowKeys.tasks() })
 }
 
 /** Start, advance, approve, reject, skip (those with `expected_step`), complete and cancel. */

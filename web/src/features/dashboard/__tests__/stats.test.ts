@@ -1,6 +1,15 @@
+import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import type { Stats, Template } from '@/api/types'
-import { completionSeries, formatHours, openCount, statusSeries, stepSeries } from '../stats'
+import ChartCard from '../components/ChartCard.vue'
+import {
+  completionSeries,
+  drawable,
+  formatHours,
+  openCount,
+  statusSeries,
+  stepSeries,
+} from '../stats'
 
 const stats = {
   counts_by_status: { pending: 3, in_progress: 2, completed: 5, cancelled: 1 },
@@ -41,9 +50,32 @@ describe('dashboard series', () => {
     expect(stepSeries(stats, 'emergency_replacement', undefined)[0]!.label).toBe('Step 1')
   })
 
+  it('draws a series only when some value is above zero', () => {
+    expect(drawable([])).toBe(false)
+    expect(drawable([{ hours: 0 }, { hours: 0 }])).toBe(false)
+    expect(drawable([{ hours: 0 }, { hours: 0.01 }])).toBe(true)
+  })
+
   it('formats hours', () => {
     expect(formatHours(3)).toBe('3.0 h')
     expect(formatHours(72)).toBe('3.0 d')
     expect(formatHours(0.25)).toBe('15 min')
+  })
+})
+
+describe('ChartCard', () => {
+  it('shows an empty state instead of a chart with nothing to draw', () => {
+    const wrapper = mount(ChartCard, {
+      props: {
+        id: 'c',
+        title: 'Average time to complete',
+        drawable: false,
+        emptyText: 'Nothing yet.',
+        config: { type: 'bar', data: { labels: [], datasets: [] } },
+        label: '',
+      },
+    })
+    expect(wrapper.get('[data-testid="chart-empty"]').text()).toBe('Nothing yet.')
+    expect(wrapper.find('canvas').exists()).toBe(false)
   })
 })

@@ -4,7 +4,7 @@ import {
   defaultDueDate,
   draftField,
   emptyDraft,
-  reasonError,
+  actionTextError,
   toCreateInput,
   validateDraft,
 } from '../draft'
@@ -106,9 +106,10 @@ describe('dates and fields', () => {
     expect(draftField('template_key')).toBe('template')
   })
 
-  it('checks a cancel reason', () => {
-    expect(reasonError('  ')).toMatch(/say why/)
-    expect(reasonError('x'.repeat(1001))).toMatch(/At most 1000/)
-    expect(reasonError('Hire withdrew')).toBe('')
+  it('checks an action’s text', () => {
+    expect(actionTextError('  ', true, 'Say why.')).toBe('Say why.')
+    expect(actionTextError('  ', false, 'Say why.')).toBe('')
+    expect(actionTextError('x'.repeat(1001), false, 'Say why.')).toMatch(/At most 1000/)
+    expect(actionTextError('Hire withdrew', true, 'Say why.')).toBe('')
   })
 })
