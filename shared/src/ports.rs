@@ -174,7 +174,7 @@ impl TaskQuery {
     /// The reference semantics; the DynamoDB store reads the same from its task index.
     pub fn matches(&self, workflow: &Workflow) -> bool {
         let Some((assignee, position)) = workflow.task() else { return false };
-        let overdue = || workflow.active_step().is_some_and(|step| step.is_overdue(self.today, self.now));
+        let overdue = || workflow.overdue_step(self.today, self.now).is_some();
         *assignee == self.assignee && self.after.is_none_or(|after| position > after) && (!self.overdue || overdue())
     }
 }

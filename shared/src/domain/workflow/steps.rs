@@ -182,6 +182,13 @@ pub const NO_DUE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
     None => panic!("a valid date"),
 };
 
+impl TaskPosition {
+    /// Where `step`, the active step of workflow `id`, sorts in its assignee's list.
+    fn of(step: &Step, id: Uuid) -> TaskPosition {
+        TaskPosition { due: step.due_date.unwrap_or(NO_DUE_DATE), id }
+    }
+}
+
 impl Step {
     /// When the step counts as stuck: active for twice its estimate (§7).
     pub fn stuck_at(&self) -> Option<DateTime<Utc>> {
@@ -215,7 +222,7 @@ impl Task {
 
     /// Where the task sorts in its assignee's list.
     pub fn position(&self) -> TaskPosition {
-        TaskPosition { due: self.step.due_date.unwrap_or(NO_DUE_DATE), id: self.workflow.id }
+        TaskPosition::of(&self.step, self.workflow.id)
     }
 }
 
@@ -247,7 +254,7 @@ impl Workflow {
     pub fn task(&self) -> Option<(&Email, TaskPosition)> {
         let step = self.active_step()?;
         let assignee = step.assigned_to.as_ref()?;
-        Some((assignee, TaskPosition { due: step.due_date.unwrap_or(NO_DUE_DATE), id: self.id }))
+        Some((assignee, TaskPosition::of(step, self.id)))
     }
 }
 
