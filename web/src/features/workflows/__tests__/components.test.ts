@@ -85,6 +85,23 @@ describe('StepList', () => {
     })
     expect(wrapper.findAll('[data-state="active"]')).toHaveLength(0)
   })
+
+  it("separates a step's facts with dots only between them", () => {
+    const dated: Step[] = [
+      { order: 1, name: 'Train', completed: false, due_date: '2026-12-08' },
+      {
+        order: 2,
+        name: 'Follow up',
+        completed: false,
+        assigned_to: 'it@demo.example',
+        due_date: '2026-12-08',
+      },
+    ]
+    const wrapper = mount(StepList, { props: { steps: dated, currentStep: 0, status: 'pending' } })
+    const facts = wrapper.findAll('[data-testid="step"]').map((item) => item.get('.meta').text())
+    expect(facts[0]).toMatch(/^Due /)
+    expect(facts[1]).toMatch(/^Assigned to it@demo\.example · Due /)
+  })
 })
 
 describe('StepsBuilder', () => {
