@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::template::Template;
 use super::validation::TenantId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
@@ -25,6 +26,15 @@ pub enum TargetType {
 }
 
 impl TargetType {
+    pub const ALL: [TargetType; 6] = [
+        TargetType::Workflow,
+        TargetType::Tenant,
+        TargetType::Employee,
+        TargetType::Asset,
+        TargetType::Template,
+        TargetType::User,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Workflow => "workflow",
@@ -84,13 +94,42 @@ impl AuditEntry {
     /// (`template_key`, `template_version`) or are its own as created, a template keeps each
     /// version's; the item shows them, and every later change of a step is recorded step by
     /// step. Listing them would copy most of the item into the entry.
+    ///
+    /// A creation also leaves out what the entry itself says (the target's id and tenant, and a
+    /// creation time equal to the entry's), the employee and asset summaries copied onto a
+    /// workflow (its `employee_id` and `asset_id` are recorded), and a built-in template's
+    /// description (in the binary, like its steps' texts).
     pub fn with_diff<T: Serialize>(mut self, before: Option<&T>, after: &T) -> AuditEntry {
         let mut after = to_object(after);
         if before.is_none() {
-            after.remove(STEPS);
+            self.leave_out_of_creation(&mut after);
         }
         self.changes = diff(before.map(to_object).unwrap_or_default(), after);
         self
+    }
+}
+
+impl AuditEntry {
+    fn leave_out_of_creation(&self, created: &mut Map<String, Value>) {
+        for field in [STEPS, "employee", "asset"] {
+            created.remove(field);
+        }
+        let restated = [
+            ("id", Value::String(self.target_id.clone())),
+            ("tenant_id", Value::String(self.tenant_id.to_string())),
+            ("created_at", serde_json::to_value(self.at).unwrap_or_default()),
+        ];
+        for (field, entry_says) in restated {
+            if created.get(field) == Some(&entry_says) {
+                created.remove(field);
+            }
+        }
+        let builtin = created.get("template_key").and_then(Value::as_str).and_then(Template::builtin);
+        if let Some(builtin) = builtin
+            && created.get("description").and_then(Value::as_str) == builtin.description.as_deref()
+        {
+            created.remove("description");
+        }
     }
 }
 
@@ -256,6 +295,33 @@ mod tests {
             Value::Object(entry.changes),
             json!({"title": {"from": null, "to": "A"}, "total_steps": {"from": null, "to": 1}})
         );
+    }
+
+    #[test]
+    fn a_creation_does_not_restate_the_entry_the_summaries_or_a_builtin_description() {
+        let onboarding = Template::builtin("new_employee").unwrap();
+        let tenant = TenantId::parse("acme").unwrap();
+        let at = "2026-11-25T09:00:00Z".parse().unwrap();
+        let created = |description: &str| {
+            json!({"id": "w", "tenant_id": "acme", "created_at": "2026-11-25T09:00:00Z", "template_key": "new_employee",
+                "description": description, "employee_id": "e", "employee": {"id": "e", "first_name": "Ana"}})
+        };
+        let entry = |after: &Value| {
+            AuditEntry::new(&tenant, "u1", "workflow.created", TargetType::Workflow, "w", at)
+                .with_diff(None, after)
+                .changes
+        };
+        let with_builtin_text = entry(&created(onboarding.description.as_deref().unwrap()));
+        assert_eq!(
+            Value::Object(with_builtin_text),
+            json!({"template_key": {"from": null, "to": "new_employee"}, "employee_id": {"from": null, "to": "e"}})
+        );
+        let with_own_text = entry(&created("Laptop for Ana"));
+        assert_eq!(with_own_text["description"], json!({"from": null, "to": "Laptop for Ana"}));
+        // A creation time that is not the entry's (an import, say) is recorded.
+        let mut imported = created("Laptop for Ana");
+        imported["created_at"] = json!("2026-01-05T10:00:00Z");
+        assert!(entry(&imported).contains_key("created_at"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::domain::audit::{AuditEntry, TargetType};
 use crate::domain::directory::{Asset, AssetStatus, Employee, EmployeeStatus};
 use crate::domain::hris::DeliveryId;
 use crate::domain::jobs::{Claim, JobName, JobRecord};
+use crate::domain::template::check_key;
 use crate::domain::tenant::{Tenant, Timezone};
 use crate::domain::user::User;
 use crate::domain::validation::{Email, Team, TenantId};
@@ -89,7 +90,7 @@ impl Index {
     /// show it, and on the index of the task lists the task's attributes too.
     pub fn projected(self) -> &'static [&'static str] {
         match self {
-            Self::Start => &[super::DOC, TASK_DUE, TASK_STUCK_AT, TASK_STEP],
+            Self::Start => &[super::DOC, TASK_STUCK_AT, TASK_STEP],
             _ => &[super::DOC],
         }
     }
@@ -179,16 +180,27 @@ pub fn add_job_run_keys(tenant: Option<&TenantId>, record: &JobRecord, item: &mu
     add_keys(item, key, record.id, lists);
 }
 
-/// The running totals of one scope, kept in `STATS_SHARDS` items so that concurrent changes of
-/// one tenant rarely touch the same item.
+/// The running totals of one scope: one partition, read with one Query.
 pub fn stats_pk(tenant: &TenantId, scope: &crate::domain::stats::StatsScope) -> String {
     format!("TENANT#{tenant}#STATS#{}", scope.key())
 }
 
-pub const STATS_SHARDS: u128 = 4;
+/// The items of a scope's running totals: its counts by status and completion times, and each
+/// template's step times apart, since an update pays for the whole item it changes (an advance
+/// adds to one template's step times, not to an item holding every template's). Reading sums
+/// every item of the partition, so the four `SHARD#n` items of earlier versions still count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TotalsPart {
+    Counts,
+    Steps(String),
+}
 
-pub fn stats_key(tenant: &TenantId, scope: &crate::domain::stats::StatsScope, shard: u128) -> Item {
-    key(stats_pk(tenant, scope), &format!("SHARD#{shard}"))
+pub fn totals_key(tenant: &TenantId, scope: &crate::domain::stats::StatsScope, part: &TotalsPart) -> Item {
+    let sk = match part {
+        TotalsPart::Counts => "TOTALS".to_owned(),
+        TotalsPart::Steps(template) => format!("STEPS#{template}"),
+    };
+    key(stats_pk(tenant, scope), &sk)
 }
 
 /// A once-only claim, each in a partition of its own (a tenant's would otherwise all share one).
@@ -518,9 +530,8 @@ pub fn task_sort_key(position: &TaskPosition) -> String {
     format!("{}#{}", position.due, position.id)
 }
 
-/// The active step's due date, and when it counts as stuck: plain attributes for the overdue
-/// filter of the task list (a filter may not name the index's own keys).
-pub const TASK_DUE: &str = "task_due";
+/// When the active step counts as stuck: a plain attribute for the overdue filter of the task
+/// list (which compares it, and `task_step.due_date`, with the run's instant and date).
 pub const TASK_STUCK_AT: &str = "task_stuck_at";
 /// The active step itself, for the task list: the index holds the list form and this, not the
 /// workflow's steps.
@@ -538,16 +549,34 @@ pub fn add_workflow_keys(workflow: &Workflow, item: &mut Item) {
         task_partition(tenant, assignee).add_sorted(task_sort_key(&position), item);
         let step = workflow.active_step().expect("a task is an active step");
         // A step always serializes (plain data); the task list reads it back with the workflow.
-        if let Ok(value) = serde_dynamo::to_attribute_value(step) {
-            item.insert(TASK_STEP.to_owned(), value);
-        }
-        if let Some(due) = step.due_date {
-            item.insert(TASK_DUE.to_owned(), AttributeValue::S(due.to_string()));
+        // What an active step cannot have yet (a completion, a decision: unset, `false`) is left
+        // out, and so are its empty notes: the index pays for every byte (`task_step` restores them).
+        if let Ok(AttributeValue::M(mut fields)) = serde_dynamo::to_attribute_value(step) {
+            fields.retain(|_, value| !is_unset(value));
+            item.insert(TASK_STEP.to_owned(), AttributeValue::M(fields));
         }
         if let Some(stuck_at) = step.stuck_at() {
             item.insert(TASK_STUCK_AT.to_owned(), AttributeValue::S(timestamp(stuck_at)));
         }
     }
+}
+
+/// A value a stored step leaves out: unset, `false` or an empty list.
+fn is_unset(value: &AttributeValue) -> bool {
+    match value {
+        AttributeValue::Null(_) => true,
+        AttributeValue::Bool(flag) => !flag,
+        AttributeValue::L(list) => list.is_empty(),
+        _ => false,
+    }
+}
+
+/// The active step of a task-list entry, with what `add_workflow_keys` left out put back (an
+/// active step is not completed; the rest reads back as unset or empty).
+pub fn task_step(item: &mut Item) -> Option<AttributeValue> {
+    let Some(AttributeValue::M(mut fields)) = item.remove(TASK_STEP) else { return None };
+    fields.entry("completed".to_owned()).or_insert(AttributeValue::Bool(false));
+    Some(AttributeValue::M(fields))
 }
 
 /// An instant as text that sorts in time order (fixed width, UTC).
@@ -576,16 +605,15 @@ pub fn add_tenant_keys(tenant: &Tenant, item: &mut Item) {
     }
 }
 
-/// The audit lists: the whole tenant, one target type, one target, one actor, one actor's
-/// entries about one target type. Each filter combination of `GET /api/v1/audit` reads one of
-/// them (an actor's entries about one target: the target's list, filtered).
+/// The audit lists kept in indexes: the whole tenant, one target type, one actor. Each filter
+/// combination of `GET /api/v1/audit` reads one of them or a target's own partition (see
+/// `audit_target_partitions`), filtered by the rest (an actor's entries about one target type:
+/// the actor's list, filtered by type). Every index an entry is in costs a write unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditList {
     Tenant,
     TargetType(TargetType),
-    Target(String),
     Actor(String),
-    ActorAndType(String, TargetType),
 }
 
 impl AuditList {
@@ -595,30 +623,102 @@ impl AuditList {
             Self::TargetType(kind) => {
                 Partition::new(Index::Status, format!("TENANT#{tenant}#AUDIT_TYPE#{}", kind.as_str()))
             }
-            Self::Target(id) => Partition::new(Index::Employee, format!("TENANT#{tenant}#AUDIT_TARGET#{id}")),
             Self::Actor(actor) => Partition::new(Index::Assignee, format!("TENANT#{tenant}#AUDIT_ACTOR#{actor}")),
-            Self::ActorAndType(actor, kind) => {
-                Partition::new(Index::Team, format!("TENANT#{tenant}#AUDIT_ACTOR_TYPE#{}#{actor}", kind.as_str()))
-            }
         }
     }
 
-    fn of(entry: &AuditEntry) -> [AuditList; 5] {
-        [
-            Self::Tenant,
-            Self::TargetType(entry.target_type),
-            Self::Target(entry.target_id.clone()),
-            Self::Actor(entry.actor.clone()),
-            Self::ActorAndType(entry.actor.clone(), entry.target_type),
-        ]
+    fn of(entry: &AuditEntry) -> [AuditList; 3] {
+        [Self::Tenant, Self::TargetType(entry.target_type), Self::Actor(entry.actor.clone())]
     }
 }
 
-/// Adds the audit entry's keys: it lives in the partition of `target_pk`, and is in every audit
-/// list of its tenant that it belongs to, sorted by its id (which carries its time).
+/// Adds the audit entry's keys: it lives in the partition of `target_pk` (its target's own, so
+/// a workflow's history is one Query), and is in every audit list of its tenant that it belongs
+/// to, sorted by its id (which carries its time).
 pub fn add_audit_keys(target_pk: String, entry: &AuditEntry, item: &mut Item) {
     let lists = AuditList::of(entry).into_iter().map(|list| list.partition(&entry.tenant_id));
     add_keys(item, key(target_pk, &audit_sk(entry.id)), entry.id, lists);
+}
+
+/// The partitions that may hold the audit entries of the target `id` in `tenant`: the one of
+/// its type when the type is given, else one per type whose ids look like `id` (a UUID names a
+/// workflow, employee, asset or user; anything else the tenant itself or a template). An id no
+/// target of this tenant can have names none.
+pub fn audit_target_partitions(tenant: &TenantId, id: &str, kind: Option<TargetType>) -> Vec<ListSource> {
+    let kinds = match kind {
+        Some(kind) => vec![kind],
+        None => TargetType::ALL.to_vec(),
+    };
+    let uuid = id.parse::<Uuid>().ok();
+    kinds
+        .into_iter()
+        .filter_map(|kind| match kind {
+            TargetType::Workflow => uuid.map(|id| workflow_pk(tenant, id)),
+            TargetType::Employee => uuid.map(|id| employee_pk(tenant, id)),
+            TargetType::Asset => uuid.map(|id| asset_pk(tenant, id)),
+            TargetType::User => uuid.map(|id| user_pk(tenant, id)),
+            TargetType::Tenant => (id == tenant.as_str()).then(|| tenant_pk(tenant)),
+            TargetType::Template => check_key(id).is_ok().then(|| template_pk(tenant, id)),
+        })
+        .map(|pk| ListSource::Table { pk, prefix: AUDIT_SK_PREFIX })
+        .collect()
+}
+
+/// Where a list is read: a partition of an index, whose sort key is the item's id, or a
+/// partition of the table, whose list items have sort keys `<prefix><id>` beside other items
+/// (a target's audit entries, beside the target).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListSource {
+    Index(Partition),
+    Table { pk: String, prefix: &'static str },
+}
+
+impl ListSource {
+    pub fn index_name(&self) -> Option<&'static str> {
+        match self {
+            Self::Index(partition) => Some(partition.index.name()),
+            Self::Table { .. } => None,
+        }
+    }
+
+    pub fn key_attribute(&self) -> &'static str {
+        match self {
+            Self::Index(partition) => partition.index.attribute(),
+            Self::Table { .. } => PK,
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        match self {
+            Self::Index(partition) => &partition.key,
+            Self::Table { pk, .. } => pk,
+        }
+    }
+
+    pub fn sort_attribute(&self) -> &'static str {
+        match self {
+            Self::Index(_) => GSI_SK,
+            Self::Table { .. } => SK,
+        }
+    }
+
+    /// The prefix the list's sort keys share, when other items share the partition.
+    pub fn prefix(&self) -> Option<&'static str> {
+        match self {
+            Self::Index(_) => None,
+            Self::Table { prefix, .. } => Some(prefix),
+        }
+    }
+
+    /// The sort key of the item `id`.
+    pub fn sort_value(&self, id: &str) -> String {
+        format!("{}{id}", self.prefix().unwrap_or_default())
+    }
+
+    /// The id in a sort key of the list.
+    pub fn id_in<'a>(&self, sort_value: &'a str) -> Option<&'a str> {
+        sort_value.strip_prefix(self.prefix().unwrap_or_default())
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! audit entry.
 
 pub mod keys;
+mod packed;
 mod query;
 pub mod table;
 
@@ -14,7 +15,7 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
+    AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, PutRequest, TransactWriteItem, WriteRequest,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -163,52 +164,6 @@ impl<'a> Transaction<'a> {
         Ok(())
     }
 
-    /// Adds `delta` to one shard of the scope's running totals (the shard follows `spread`, a
-    /// random number, so concurrent writers of a tenant mostly touch different items).
-    fn add_totals(
-        &mut self,
-        tenant: &TenantId,
-        scope: &StatsScope,
-        delta: &Delta,
-        spread: u128,
-    ) -> Result<(), StoreError> {
-        let mut additions: Vec<(String, String)> = Vec::new();
-        for (status, change) in &delta.counts {
-            additions.push((format!("count#{}", status.as_str()), change.to_string()));
-        }
-        if let Some((workflow_type, hours)) = &delta.completion {
-            additions.push((format!("completion_count#{workflow_type}"), "1".to_owned()));
-            additions.push((format!("completion_hours#{workflow_type}"), hours.to_string()));
-        }
-        for (template, order, hours) in &delta.steps {
-            additions.push((format!("step_count#{template}#{order}"), "1".to_owned()));
-            additions.push((format!("step_hours#{template}#{order}"), hours.to_string()));
-        }
-        let mut update = Update::builder().table_name(self.table).set_key(Some(keys::stats_key(
-            tenant,
-            scope,
-            spread % keys::STATS_SHARDS,
-        )));
-        let mut clauses = Vec::new();
-        for (position, (attribute, amount)) in additions.into_iter().enumerate() {
-            clauses.push(format!("#a{position} :a{position}"));
-            update = update
-                .expression_attribute_names(format!("#a{position}"), attribute)
-                .expression_attribute_values(format!(":a{position}"), AttributeValue::N(amount));
-        }
-        let update = update.update_expression(format!("ADD {}", clauses.join(", "))).build().map_err(built)?;
-        self.push(TransactWriteItem::builder().update(update).build(), StoreError::Conflict);
-        Ok(())
-    }
-
-    /// Adds the running-totals changes of a workflow going from `before` to `after`.
-    fn workflow_totals(&mut self, before: Option<&Workflow>, after: &Workflow, spread: u128) -> Result<(), StoreError> {
-        for (scope, delta) in stats::deltas(before, after) {
-            self.add_totals(&after.tenant_id, &scope, &delta, spread)?;
-        }
-        Ok(())
-    }
-
     /// Commits; a transaction that only collided with another one (no condition failed) is
     /// tried again, since its conditions are evaluated afresh.
     async fn commit(self, client: &Client) -> Result<(), StoreError> {
@@ -296,15 +251,15 @@ fn is_throttling(code: &str) -> bool {
 /// whole item (contract: lean items). Conditions and filters name its fields as `doc.<field>`.
 pub const DOC: &str = "doc";
 /// The fields kept beside `doc` on the table item alone: a workflow's steps, which only its
-/// detail (`GET .../{id}`) and the jobs read, from the table.
-const DETAIL_FIELDS: [&str; 1] = ["steps"];
+/// detail (`GET .../{id}`) and the jobs read, from the table (stored packed: see `packed`).
+const STEPS: &str = "steps";
 
 /// The item of `value`: its fields in `doc` (without nulls: an absent attribute is how
 /// DynamoDB says "none"), its detail fields beside it. Callers add the keys.
 pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
     let mut fields: Item = serde_dynamo::to_item(value).map_err(|error| StoreError::Unavailable(error.to_string()))?;
     fields.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
-    let mut item: Item = DETAIL_FIELDS.iter().filter_map(|detail| fields.remove_entry(*detail)).collect();
+    let mut item: Item = fields.remove_entry(STEPS).into_iter().collect();
     item.insert(DOC.to_owned(), AttributeValue::M(fields));
     Ok(item)
 }
@@ -312,19 +267,50 @@ pub(crate) fn to_item<T: Serialize>(value: &T) -> Result<Item, StoreError> {
 /// A workflow as its table item: its attributes with its table and index keys.
 pub fn workflow_item(workflow: &Workflow) -> Result<Item, StoreError> {
     let mut item = to_item(workflow)?;
-    // A step's unset fields are left out as well (read back as none): up to 50 steps with about
-    // ten of them each would otherwise be a good part of the item that every write pays for.
-    // Only the steps: `metadata` keeps the nulls its client wrote.
-    if let Some(AttributeValue::L(steps)) = item.get_mut("steps") {
-        for step in steps {
-            if let AttributeValue::M(fields) = step {
-                fields.retain(|_, value| !matches!(value, AttributeValue::Null(_)));
-            }
-        }
+    if let Some(AttributeValue::M(doc)) = item.get_mut(DOC) {
+        leave_out_defaults(workflow, doc);
     }
+    item.insert(STEPS.to_owned(), packed::pack(&workflow.steps)?);
     keys::add_workflow_keys(workflow, &mut item);
     Ok(item)
 }
+
+/// Leaves out of a workflow's `doc` what reading it restores (`restore_defaults`): the
+/// description of the built-in template it was made from (built-ins keep their texts in the
+/// binary, as they keep their steps'; a workflow whose description was cleared keeps an
+/// explicit null) and an empty `metadata`. The list form is in every index entry, each paid for
+/// by the KB on every write.
+fn leave_out_defaults(workflow: &Workflow, doc: &mut Item) {
+    if let Some(builtin) = workflow.template_key.as_deref().and_then(Template::builtin) {
+        match &workflow.description {
+            Some(description) if builtin.description.as_ref() == Some(description) => {
+                doc.remove(DESCRIPTION);
+            }
+            None => {
+                doc.insert(DESCRIPTION.to_owned(), AttributeValue::Null(true));
+            }
+            Some(_) => {}
+        }
+    }
+    if workflow.metadata.is_empty() {
+        doc.remove(METADATA);
+    }
+}
+
+/// Puts back what `leave_out_defaults` left out of a workflow item (`fields`: its `doc` merged in).
+fn restore_defaults(fields: &mut Item) {
+    if !fields.contains_key(DESCRIPTION)
+        && let Some(builtin) =
+            fields.get("template_key").and_then(|key| key.as_s().ok()).and_then(|key| Template::builtin(key))
+        && let Some(description) = &builtin.description
+    {
+        fields.insert(DESCRIPTION.to_owned(), AttributeValue::S(description.clone()));
+    }
+    fields.entry(METADATA.to_owned()).or_insert_with(|| AttributeValue::M(Item::new()));
+}
+
+const DESCRIPTION: &str = "description";
+const METADATA: &str = "metadata";
 
 /// A tenant as its table item: its attributes with its table and index keys.
 pub fn tenant_item(tenant: &Tenant) -> Result<Item, StoreError> {
@@ -338,6 +324,13 @@ pub fn tenant_item(tenant: &Tenant) -> Result<Item, StoreError> {
 pub fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
     if let Some(AttributeValue::M(fields)) = item.remove(DOC) {
         item.extend(fields);
+    }
+    if keys::is_workflow_item(&item) {
+        restore_defaults(&mut item);
+    }
+    if let Some(AttributeValue::B(steps)) = item.get(STEPS) {
+        let steps = packed::unpack(steps)?;
+        item.insert(STEPS.to_owned(), steps);
     }
     serde_dynamo::from_item(item).map_err(|error| StoreError::Unavailable(format!("unreadable item: {error}")))
 }
@@ -390,14 +383,46 @@ impl DynamoStore {
         transaction.audit(keys::asset_pk(&asset.tenant_id, asset.id), change.audit)
     }
 
-    /// The transaction that creates a workflow: the item, its audit entry, its running totals,
-    /// and checks that its employee and asset exist.
+    /// Adds what a stored change of a workflow (from `before`; none: its creation) changes in
+    /// the running totals of each scope it is in. This runs after the change's transaction and
+    /// outside it: plain `ADD` updates are atomic on their own, never collide, and cost half of
+    /// what they would inside it (one write unit each instead of two; a write of a workflow pays
+    /// for one to three of them). The price: should they fail once the change is stored (every
+    /// retry of the SDK spent), the change stands and the dashboard misses it; that is logged as
+    /// an error with the workflow, never answered as a failure of a change that happened.
+    async fn add_totals(&self, before: Option<&Workflow>, after: &Workflow) {
+        let updates = stats::deltas(before, after).into_iter().flat_map(|(scope, delta)| {
+            totals_updates(&delta).into_iter().map(move |(part, additions)| (scope.clone(), part, additions))
+        });
+        let sent = updates.map(|(scope, part, additions)| async move {
+            let key = keys::totals_key(&after.tenant_id, &scope, &part);
+            let mut update = self.client.update_item().table_name(&self.table).set_key(Some(key));
+            let mut clauses = Vec::new();
+            for (position, (attribute, amount)) in additions.into_iter().enumerate() {
+                clauses.push(format!("#a{position} :a{position}"));
+                update = update
+                    .expression_attribute_names(format!("#a{position}"), attribute)
+                    .expression_attribute_values(format!(":a{position}"), AttributeValue::N(amount));
+            }
+            update.update_expression(format!("ADD {}", clauses.join(", "))).send().await.map_err(unavailable)
+        });
+        for failure in futures_util::future::join_all(sent).await.into_iter().filter_map(Result::err) {
+            tracing::error!(
+                tenant_id = %after.tenant_id,
+                workflow_id = %after.id,
+                error = %failure,
+                "running totals not updated: the dashboard misses this change"
+            );
+        }
+    }
+
+    /// The transaction that creates a workflow: the item, its audit entry, and checks that its
+    /// employee and asset exist.
     fn workflow_insertion(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<Transaction<'_>, StoreError> {
         let tenant = &workflow.tenant_id;
         let mut transaction = self.transaction();
         transaction.put(workflow_item(workflow)?, Guard::New, StoreError::AlreadyExists)?;
         transaction.audit(keys::workflow_pk(tenant, workflow.id), audit)?;
-        transaction.workflow_totals(None, workflow, audit.id.as_u128())?;
         if let Some(employee) = workflow.employee_id {
             transaction.require(keys::employee_key(tenant, employee), StoreError::MissingLink("employee_id"))?;
         }
@@ -527,7 +552,9 @@ impl TenantStore for DynamoStore {
 #[async_trait]
 impl WorkflowStore for DynamoStore {
     async fn insert_workflow(&self, workflow: &Workflow, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.workflow_insertion(workflow, audit)?.commit(&self.client).await
+        self.workflow_insertion(workflow, audit)?.commit(&self.client).await?;
+        self.add_totals(None, workflow).await;
+        Ok(())
     }
 
     async fn get_workflow(&self, tenant: &TenantId, id: Uuid) -> Result<Option<Workflow>, StoreError> {
@@ -545,11 +572,12 @@ impl WorkflowStore for DynamoStore {
         let mut transaction = self.transaction();
         transaction.put(item, Guard::Version(before.version), StoreError::Conflict)?;
         transaction.audit(keys::workflow_pk(&workflow.tenant_id, workflow.id), audit)?;
-        transaction.workflow_totals(Some(before), workflow, audit.id.as_u128())?;
         for change in assets {
             self.put_asset(&mut transaction, change)?;
         }
-        transaction.commit(&self.client).await
+        transaction.commit(&self.client).await?;
+        self.add_totals(Some(before), workflow).await;
+        Ok(())
     }
 
     async fn list_workflows(&self, tenant: &TenantId, query: &WorkflowQuery) -> Result<WorkflowPage, StoreError> {
@@ -970,14 +998,40 @@ impl StatsStore for DynamoStore {
             .await
             .map_err(unavailable)?;
         let mut totals = Totals::default();
-        for shard in output.items.unwrap_or_default() {
-            totals.add(&totals_of(&shard));
+        for part in output.items.unwrap_or_default() {
+            totals.add(&totals_of(&part));
         }
         Ok(totals)
     }
 }
 
-/// Reads one shard item's `count#...`, `completion_*#...` and `step_*#...` attributes.
+/// The attributes to add to for `delta`, by the item of the scope's totals that holds them.
+fn totals_updates(delta: &Delta) -> Vec<(keys::TotalsPart, Vec<(String, String)>)> {
+    let mut counts: Vec<(String, String)> = Vec::new();
+    for (status, change) in &delta.counts {
+        counts.push((format!("count#{}", status.as_str()), change.to_string()));
+    }
+    if let Some((workflow_type, hours)) = &delta.completion {
+        counts.push((format!("completion_count#{workflow_type}"), "1".to_owned()));
+        counts.push((format!("completion_hours#{workflow_type}"), hours.to_string()));
+    }
+    let mut parts = Vec::new();
+    if !counts.is_empty() {
+        parts.push((keys::TotalsPart::Counts, counts));
+    }
+    let mut steps: std::collections::BTreeMap<&str, Vec<(String, String)>> = std::collections::BTreeMap::new();
+    for (template, order, hours) in &delta.steps {
+        let additions = steps.entry(template.as_str()).or_default();
+        additions.push((format!("step_count#{template}#{order}"), "1".to_owned()));
+        additions.push((format!("step_hours#{template}#{order}"), hours.to_string()));
+    }
+    parts.extend(
+        steps.into_iter().map(|(template, additions)| (keys::TotalsPart::Steps(template.to_owned()), additions)),
+    );
+    parts
+}
+
+/// Reads one totals item's `count#...`, `completion_*#...` and `step_*#...` attributes.
 fn totals_of(item: &Item) -> Totals {
     let mut totals = Totals::default();
     for (name, value) in item {
@@ -1130,7 +1184,10 @@ impl HrisStore for DynamoStore {
         effect.insert("workflow_id".to_owned(), AttributeValue::S(workflow.id.to_string()));
         transaction.put(effect, Guard::New, StoreError::Taken("natural_key"))?;
         match transaction.commit(&self.client).await {
-            Ok(()) => Ok(None),
+            Ok(()) => {
+                self.add_totals(None, workflow).await;
+                Ok(None)
+            }
             Err(StoreError::Taken("natural_key")) => {
                 let holder = self.get::<EffectRecord>(keys::effect_key(tenant, natural_key)).await?;
                 holder.map(|record| Some(record.workflow_id)).ok_or(StoreError::Conflict)

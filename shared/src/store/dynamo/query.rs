@@ -20,8 +20,8 @@ use crate::ports::{
 };
 
 use super::keys::{
-    AssetList, AuditList, EmployeeList, GSI_SK, Partition, TASK_DUE, TASK_STEP, TASK_STUCK_AT, WorkflowList,
-    task_partition, task_sort_key, timestamp,
+    self, AssetList, AuditList, EmployeeList, GSI_SK, ListSource, Partition, TASK_STEP, TASK_STUCK_AT, WorkflowList,
+    task_partition, task_sort_key, task_step, timestamp,
 };
 use super::{DOC, Item, from_item, unavailable};
 
@@ -60,8 +60,9 @@ pub(super) async fn list_workflows(
     if !filter.include_archived {
         condition.absent("archived_at");
     }
-    let partitions = workflow_lists(&query.scope, filter).iter().map(|list| list.partition(tenant)).collect();
-    newest(client, table, partitions, &condition, IdRange::below(query.after), query.limit).await
+    let sources =
+        workflow_lists(&query.scope, filter).iter().map(|list| ListSource::Index(list.partition(tenant))).collect();
+    newest(client, table, sources, &condition, IdRange::below(query.after), query.limit).await
 }
 
 /// The lists whose union is the caller's scope, narrowed by the most selective filter when the
@@ -79,7 +80,8 @@ pub(super) async fn list_tasks(
     let wanted = query.limit + 1;
     let mut condition = FilterExpression::default();
     if query.overdue {
-        let (due, stuck) = (condition.name(TASK_DUE), condition.name(TASK_STUCK_AT));
+        let due = format!("{}.{}", condition.name(TASK_STEP), condition.name("due_date"));
+        let stuck = condition.name(TASK_STUCK_AT);
         let (today, now) = (condition.value(query.today.to_string()), condition.value(timestamp(query.now)));
         condition.clauses.push(format!("({due} < {today} OR {stuck} < {now})"));
         condition.selective = true;
@@ -106,8 +108,7 @@ pub(super) async fn list_tasks(
         request = condition.add_to(request);
         let output = request.key_condition_expression(key_condition).send().await.map_err(unavailable)?;
         for mut item in output.items.unwrap_or_default() {
-            let step =
-                item.remove(TASK_STEP).ok_or_else(|| StoreError::Unavailable("a task without its step".into()))?;
+            let step = task_step(&mut item).ok_or_else(|| StoreError::Unavailable("a task without its step".into()))?;
             let step = serde_dynamo::from_attribute_value(step)
                 .map_err(|error| StoreError::Unavailable(format!("unreadable task step: {error}")))?;
             found.push(Task { workflow: from_item(item)?, step });
@@ -165,7 +166,8 @@ pub(super) async fn list_employees(
         (None, Some(status)) => EmployeeList::Status(status),
         (None, None) => EmployeeList::Tenant,
     };
-    newest(client, table, vec![list.partition(tenant)], &condition, IdRange::below(query.after), query.limit).await
+    let sources = vec![ListSource::Index(list.partition(tenant))];
+    newest(client, table, sources, &condition, IdRange::below(query.after), query.limit).await
 }
 
 pub(super) async fn list_assets(
@@ -184,7 +186,8 @@ pub(super) async fn list_assets(
         (None, Some(status)) => AssetList::Status(status),
         (None, None) => AssetList::Tenant,
     };
-    newest(client, table, vec![list.partition(tenant)], &condition, IdRange::below(query.after), query.limit).await
+    let sources = vec![ListSource::Index(list.partition(tenant))];
+    newest(client, table, sources, &condition, IdRange::below(query.after), query.limit).await
 }
 
 /// The audit list: the filters with an index of their own pick the partition, `since` and
@@ -198,16 +201,17 @@ pub(super) async fn list_audit(
 ) -> Result<Page<AuditEntry>, StoreError> {
     let filter = &query.filter;
     let mut condition = FilterExpression::default();
-    let list = match (&filter.target_id, &filter.actor, filter.target_type) {
+    let sources = match (&filter.target_id, &filter.actor, filter.target_type) {
         (Some(id), actor, target_type) => {
             condition.equals("actor", actor.clone());
-            condition.equals("target_type", target_type.map(|kind| kind.as_str().to_owned()));
-            AuditList::Target(id.clone())
+            keys::audit_target_partitions(tenant, id, target_type)
         }
-        (None, Some(actor), Some(kind)) => AuditList::ActorAndType(actor.clone(), kind),
-        (None, Some(actor), None) => AuditList::Actor(actor.clone()),
-        (None, None, Some(kind)) => AuditList::TargetType(kind),
-        (None, None, None) => AuditList::Tenant,
+        (None, Some(actor), target_type) => {
+            condition.equals("target_type", target_type.map(|kind| kind.as_str().to_owned()));
+            vec![ListSource::Index(AuditList::Actor(actor.clone()).partition(tenant))]
+        }
+        (None, None, Some(kind)) => vec![ListSource::Index(AuditList::TargetType(kind).partition(tenant))],
+        (None, None, None) => vec![ListSource::Index(AuditList::Tenant.partition(tenant))],
     };
     let until = filter.until.map(first_id_at);
     let below = match (query.after, until) {
@@ -215,7 +219,7 @@ pub(super) async fn list_audit(
         (after, until) => after.or(until),
     };
     let range = IdRange { below, from: filter.since.map(first_id_at) };
-    newest(client, table, vec![list.partition(tenant)], &condition, range, query.limit).await
+    newest(client, table, sources, &condition, range, query.limit).await
 }
 
 /// A page of one unfiltered list (a job-run list, a tenant's users), newest id first.
@@ -226,7 +230,8 @@ pub(super) async fn list_page<T: Listed + DeserializeOwned>(
     after: Option<Uuid>,
     limit: usize,
 ) -> Result<Page<T>, StoreError> {
-    newest(client, table, vec![partition], &FilterExpression::default(), IdRange::below(after), limit).await
+    let sources = vec![ListSource::Index(partition)];
+    newest(client, table, sources, &FilterExpression::default(), IdRange::below(after), limit).await
 }
 
 /// The ids of the items in one partition (for fan-out updates such as summary refreshes).
@@ -272,11 +277,11 @@ impl IdRange {
     }
 }
 
-/// Up to `limit` items of the union of `partitions`, newest first, within `range`.
+/// Up to `limit` items of the union of `sources`, newest first, within `range`.
 async fn newest<T: Listed + DeserializeOwned>(
     client: &Client,
     table: &str,
-    partitions: Vec<Partition>,
+    sources: Vec<ListSource>,
     condition: &FilterExpression,
     range: IdRange,
     limit: usize,
@@ -287,8 +292,8 @@ async fn newest<T: Listed + DeserializeOwned>(
         return Ok(Page::from_lookahead(Vec::new(), limit));
     }
     let mut matches: Vec<T> = Vec::new();
-    for partition in partitions {
-        let query = PartitionQuery { client, table, partition, condition, from: range.from };
+    for source in sources {
+        let query = PartitionQuery { client, table, source, condition, from: range.from };
         matches.extend(query.newest::<T>(range.below, limit + 1).await?);
     }
     // Partitions may overlap (a team's workflow assigned to its manager): keep each id once.
@@ -382,7 +387,7 @@ impl FilterExpression {
 struct PartitionQuery<'a> {
     client: &'a Client,
     table: &'a str,
-    partition: Partition,
+    source: ListSource,
     condition: &'a FilterExpression,
     /// The lowest id wanted.
     from: Option<Uuid>,
@@ -392,7 +397,7 @@ impl PartitionQuery<'_> {
     /// Up to `wanted` matching items, newest first, all older than `after` (and not below
     /// `from`).
     async fn newest<T: DeserializeOwned>(&self, after: Option<Uuid>, wanted: usize) -> Result<Vec<T>, StoreError> {
-        let index = self.partition.index;
+        let source = &self.source;
         let mut found = Vec::new();
         let mut older_than = after.map(|id| id.to_string());
         // Without a selective filter nearly every item read is a match: read exactly a page. With
@@ -401,45 +406,59 @@ impl PartitionQuery<'_> {
         let page = i32::try_from(wanted).unwrap_or(MAX_ROUND);
         let first = if self.condition.selective { page.max(FIRST_FILTERED_ROUND) } else { page };
         let mut round = first.min(MAX_ROUND);
+        // DynamoDB has no "from ≤ sk < below": BETWEEN takes the id just below `below`.
+        let just_below =
+            |position: &String| position.parse::<Uuid>().map(|id| Uuid::from_u128(id.as_u128().saturating_sub(1)));
         loop {
+            // The bounds, as sort keys. A table partition's list is bounded on both sides by its
+            // prefix, so that the partition's other items stay out of it.
+            let lower = match (self.from, source.prefix()) {
+                (Some(from), _) => Some(source.sort_value(&from.to_string())),
+                (None, prefix) => prefix.map(str::to_owned),
+            };
+            let upper = match (&older_than, &lower) {
+                (Some(older_than), Some(lower)) => {
+                    let Ok(upper) = just_below(older_than).map(|id| source.sort_value(&id.to_string())) else {
+                        return Ok(found);
+                    };
+                    if &upper < lower {
+                        return Ok(found);
+                    }
+                    Some(upper)
+                }
+                (None, _) => source.prefix().map(|prefix| format!("{prefix}~")),
+                (Some(_), None) => None,
+            };
             let mut key_condition = "#pk = :pk".to_owned();
             let mut request = self
                 .client
                 .query()
                 .table_name(self.table)
-                .index_name(index.name())
+                .set_index_name(source.index_name().map(str::to_owned))
                 .scan_index_forward(false)
                 .limit(round)
-                .expression_attribute_names("#pk", index.attribute())
-                .expression_attribute_values(":pk", AttributeValue::S(self.partition.key.clone()));
-            // DynamoDB has no "from ≤ sk < below": BETWEEN takes the id just below `below`.
-            let just_below =
-                |position: &String| position.parse::<Uuid>().map(|id| Uuid::from_u128(id.as_u128().saturating_sub(1)));
-            match (&older_than, self.from) {
-                (Some(older_than), Some(from)) => {
-                    let Ok(upper) = just_below(older_than) else { return Ok(found) };
-                    if upper < from {
-                        return Ok(found);
-                    }
-                    key_condition.push_str(" AND #sk BETWEEN :from AND :upper");
-                    request = request
-                        .expression_attribute_names("#sk", GSI_SK)
-                        .expression_attribute_values(":from", AttributeValue::S(from.to_string()))
-                        .expression_attribute_values(":upper", AttributeValue::S(upper.to_string()));
+                .expression_attribute_names("#pk", source.key_attribute())
+                .expression_attribute_values(":pk", AttributeValue::S(source.key().to_owned()));
+            let bounds: Vec<(&str, String)> = match (lower, upper, &older_than) {
+                (Some(lower), Some(upper), _) => {
+                    key_condition.push_str(" AND #sk BETWEEN :lower AND :upper");
+                    vec![(":lower", lower), (":upper", upper)]
                 }
-                (Some(older_than), None) => {
+                (Some(lower), None, _) => {
+                    key_condition.push_str(" AND #sk >= :lower");
+                    vec![(":lower", lower)]
+                }
+                (None, _, Some(older_than)) => {
                     key_condition.push_str(" AND #sk < :older_than");
-                    request = request
-                        .expression_attribute_names("#sk", GSI_SK)
-                        .expression_attribute_values(":older_than", AttributeValue::S(older_than.clone()));
+                    vec![(":older_than", source.sort_value(older_than))]
                 }
-                (None, Some(from)) => {
-                    key_condition.push_str(" AND #sk >= :from");
-                    request = request
-                        .expression_attribute_names("#sk", GSI_SK)
-                        .expression_attribute_values(":from", AttributeValue::S(from.to_string()));
-                }
-                (None, None) => {}
+                (None, _, None) => Vec::new(),
+            };
+            if !bounds.is_empty() {
+                request = request.expression_attribute_names("#sk", source.sort_attribute());
+            }
+            for (name, value) in bounds {
+                request = request.expression_attribute_values(name, AttributeValue::S(value));
             }
             request = self.condition.add_to(request);
             let output = request.key_condition_expression(key_condition).send().await.map_err(unavailable)?;
@@ -449,8 +468,9 @@ impl PartitionQuery<'_> {
                     return Ok(found);
                 }
             }
-            match output.last_evaluated_key.as_ref().and_then(sort_key) {
-                Some(position) => older_than = Some(position),
+            let last = output.last_evaluated_key.as_ref().and_then(|key| key.get(source.sort_attribute()));
+            match last.and_then(|value| value.as_s().ok()).and_then(|value| source.id_in(value)) {
+                Some(position) => older_than = Some(position.to_owned()),
                 None => return Ok(found),
             }
             round = round.saturating_mul(2).min(MAX_ROUND);
