@@ -197,6 +197,7 @@ async fn write_units_per_operation_stay_lean() {
             assert!(audit.bytes < 1024, "an advance's audit entry is {} bytes", audit.bytes);
         }
     }
+    println!();
     for (name, total, goal) in costs {
         assert!(total <= goal, "{name} costs {total} write units, the goal is {goal}");
     }
