@@ -6,6 +6,28 @@ test.describe('lost races', () => {
     await page.routeWebSocket(/\/ws/, () => {})
   })
 
+  test('a card clicked right after typing in the search opens its workflow', async ({
+    page,
+    adminApi,
+  }) => {
+    const created = await adminApi.createFromTemplate('equipment_return', {
+      title: uniqueTitle('E2E typed'),
+    })
+    // The detail page's code arrives slowly, so the search box's pending timer would fire while
+    // the click's navigation waits for it (and, as the newer navigation, undo it).
+    await page.route(/\/assets\/WorkflowPage-.*\.js$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      await route.continue()
+    })
+    await page.goto('/sign-in')
+    await page.locator('button.user[data-role="admin"]').click()
+    await expect(page.locator(`[data-id="${created.id}"]`)).toBeVisible()
+    await page.getByRole('searchbox', { name: 'Search workflows' }).fill('E2E typed')
+    await page.locator(`[data-id="${created.id}"] a`).click()
+    await expect(page.getByTestId('workflow-title')).toHaveText(created.title)
+    await expect(page).toHaveURL(new RegExp(`/workflows/${created.id}$`))
+  })
+
   test('advancing a step someone else already completed shows the fresh state', async ({
     page,
     adminApi,

@@ -28,6 +28,10 @@ test.describe('role scope', () => {
       const w = listed.find((x) => x.id === id)!
       expect(w.team === users.manager.team || w.assigned_to === users.manager.email).toBeTruthy()
     }
+    // Only their card: other tests' new workflows arrive live and shift the list under the
+    // pointer between press and release.
+    await page.getByRole('searchbox', { name: 'Search workflows' }).fill(mine.title)
+    await expect(cards).toHaveCount(1)
     await page.locator(`[data-id="${mine.id}"] a`).click()
     await expect(page.getByRole('button', { name: 'Start workflow' })).toBeVisible()
     await expect(page.getByRole('button', { name: 'Edit' })).toBeVisible()
@@ -64,6 +68,8 @@ test.describe('role scope', () => {
     for (const id of visibleIds)
       expect(listed.find((x) => x.id === id)?.assigned_to).toBe(users.user.email)
 
+    await page.getByRole('searchbox', { name: 'Search workflows' }).fill(assigned.title)
+    await expect(page.getByTestId('workflow-card')).toHaveCount(1)
     await page.locator(`[data-id="${assigned.id}"] a`).click()
     await expect(page.getByTestId('workflow-title')).toBeVisible()
     // Pending: nothing they may do yet.

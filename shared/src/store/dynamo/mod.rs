@@ -389,7 +389,8 @@ impl DynamoStore {
     /// what they would inside it (one write unit each instead of two; a write of a workflow pays
     /// for one to three of them). The price: should they fail once the change is stored (every
     /// retry of the SDK spent), the change stands and the dashboard misses it; that is logged as
-    /// an error with the workflow, never answered as a failure of a change that happened.
+    /// an error with the workflow and counted (`TotalsMissed`, alarmed), never answered as a
+    /// failure of a change that happened.
     async fn add_totals(&self, before: Option<&Workflow>, after: &Workflow) {
         let updates = stats::deltas(before, after).into_iter().flat_map(|(scope, delta)| {
             totals_updates(&delta).into_iter().map(move |(part, additions)| (scope.clone(), part, additions))
@@ -413,6 +414,7 @@ impl DynamoStore {
                 error = %failure,
                 "running totals not updated: the dashboard misses this change"
             );
+            crate::telemetry::metric("TotalsMissed", 1.0, &[]);
         }
     }
 
