@@ -33,7 +33,10 @@ impl Service {
     fn new(runtime: &Runtime) -> Self {
         let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
         let clock = Arc::new(FixedClock(assetronics_tests::test_now()));
-        let config = assetronics_tests::config();
+        // Pacing emails to the provider's send rate is waiting, not the server's work: at the
+        // tests' 1,000 a second, each advance that activates an assigned step would sleep up to
+        // a millisecond and hide what the request costs.
+        let config = shared::config::ApiConfig { emails_per_second: 1e9, ..assetronics_tests::config() };
         let local = assetronics_local::Local::new(clock.clone());
         let state = AppState::new(store.clone(), &config, clock, local.channels());
         let router = shared::http::app::api(workflows::routes(), &workflows::openapi(), state, &config);
@@ -68,7 +71,7 @@ impl Service {
         body["data"]["id"].as_str().unwrap().to_owned()
     }
 
-    /// A created and started workflow, ready to advance from step 1.
+    /// A created and started workflow: no step done yet, step 1 active (contract §3).
     async fn started(&self) -> String {
         let id = self.create().await;
         let (status, body) = self.send(Method::POST, &format!("{WORKFLOWS}/{id}/start"), None).await;
@@ -105,7 +108,7 @@ fn warm_path(criterion: &mut Criterion) {
             || runtime.block_on(service.started()),
             |id| {
                 let path = format!("{WORKFLOWS}/{id}/advance");
-                runtime.block_on(service.expect(Method::POST, &path, Some(json!({"expected_step": 1})), StatusCode::OK))
+                runtime.block_on(service.expect(Method::POST, &path, Some(json!({"expected_step": 0})), StatusCode::OK))
             },
             BatchSize::SmallInput,
         )
@@ -113,11 +116,18 @@ fn warm_path(criterion: &mut Criterion) {
     group.finish();
 }
 
+/// The tenant sizes of the scale group. `cargo bench` passes `--bench`; the test command runs
+/// this file without it (`cargo test --benches`: every benchmark once, as a check that its
+/// requests still succeed), where small tenants keep that check quick.
+fn scale_sizes() -> [usize; 2] {
+    if std::env::args().any(|arg| arg == "--bench") { [1_000, 100_000] } else { [100, 1_000] }
+}
+
 /// Get and list page at 1,000 and at 100,000 workflows in one tenant.
 fn scale(criterion: &mut Criterion) {
     let runtime = Runtime::new().unwrap();
     let mut group = criterion.benchmark_group("scale");
-    for size in [1_000usize, 100_000] {
+    for size in scale_sizes() {
         let service = Service::new(&runtime);
         let ids: Vec<String> = runtime.block_on(async {
             let mut ids = Vec::with_capacity(size);
