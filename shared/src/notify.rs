@@ -34,13 +34,18 @@ impl Pacer {
     }
 
     async fn wait_turn(&self) {
+        let now = Instant::now();
         let slot = {
             let mut next = self.next.lock().await;
-            let slot = (*next).max(Instant::now());
+            let slot = (*next).max(now);
             *next = slot + self.interval;
             slot
         };
-        tokio::time::sleep_until(slot).await;
+        // Tokio's timer rounds a deadline up to its next millisecond tick, so sleeping until
+        // `now` would still hold every unpaced email (and its request) for up to a millisecond.
+        if slot > now {
+            tokio::time::sleep_until(slot).await;
+        }
     }
 }
 
@@ -203,5 +208,29 @@ impl Notifier {
             result = attempt().await;
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_turn_that_is_due_does_not_wait() {
+        let pacer = Pacer::new(10.0);
+        tokio::time::advance(Duration::from_micros(300)).await;
+        let start = Instant::now();
+        pacer.wait_turn().await;
+        assert_eq!(Instant::now(), start);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn turns_are_spaced_by_the_send_rate() {
+        let pacer = Pacer::new(10.0);
+        let start = Instant::now();
+        for _ in 0..3 {
+            pacer.wait_turn().await;
+        }
+        assert_eq!(Instant::now() - start, Duration::from_millis(200));
     }
 }
