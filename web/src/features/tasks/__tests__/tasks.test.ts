@@ -2,6 +2,7 @@ import { mount, RouterLinkStub } from '@vue/test-utils'
 import { QueryClient } from '@tanstack/vue-query'
 import { describe, expect, it, vi } from 'vitest'
 import type { Task, WorkflowSummary } from '@/api/types'
+import { formatDate, todayIso } from '@/composables/format'
 import { taskActions } from '@/features/auth/permissions'
 import { applyWorkflowEvent } from '@/features/workflows/cache'
 import { workflowKeys } from '@/features/workflows/keys'
@@ -109,12 +110,30 @@ describe('TaskCard', () => {
     })
   })
 
+  it('says "Due today" for a step due today', () => {
+    const wrapper = mount(TaskCard, {
+      global,
+      props: {
+        task: task({ due_date: todayIso() }),
+        can: { advance: true, decide: false },
+        busy: false,
+      },
+    })
+    const due = wrapper.get('[data-testid="task-due"]')
+    expect(due.text()).toBe('Due today')
+    expect(due.classes()).toContain('due-today')
+    expect(wrapper.classes()).not.toContain('overdue')
+  })
+
   it('offers "Mark done" on a task step, disabled while another action runs', () => {
     const wrapper = mount(TaskCard, {
       global,
       props: { task: task(), can: { advance: true, decide: false }, busy: true },
     })
     expect(wrapper.get('[data-testid="task-due"]').text()).not.toContain('Overdue')
+    expect(wrapper.get('[data-testid="task-due"]').text()).toContain(
+      `Due ${formatDate('2099-01-01')}`,
+    )
     const button = wrapper.get('button')
     expect(button.text()).toBe('Mark done')
     expect(button.attributes('disabled')).toBeDefined()
