@@ -50,6 +50,28 @@ export const typeNeeds: Record<WorkflowType, { employee: boolean; asset: boolean
   audit: { employee: false, asset: true },
 }
 
+/** What a template step's `assignee` placeholder resolves to (contract §10). */
+export const placeholderLabel = {
+  it: 'the IT team',
+  manager: "the employee's manager",
+  employee: 'the employee',
+  assignee: "the workflow's assignee",
+} as const
+
+/** A template step's assignee as people read it: a placeholder's meaning, or the email. */
+export function templateAssigneeLabel(assignee: string): string {
+  return Object.hasOwn(placeholderLabel, assignee)
+    ? placeholderLabel[assignee as keyof typeof placeholderLabel]
+    : assignee
+}
+
+/** When a template step falls due, counted from the workflow's start (its scheduled start, else
+ * the day it is created). */
+export function dueOffsetLabel(days: number): string {
+  if (days === 0) return 'Due on the start date'
+  return `Due ${days} ${days === 1 ? 'day' : 'days'} after the start date`
+}
+
 /** Overdue: open and due before today (contract §3; the viewer's today stands in for the tenant's). */
 export function isOverdue(
   workflow: Pick<WorkflowSummary, 'status' | 'due_date'>,

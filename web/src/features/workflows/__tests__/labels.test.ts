@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { WorkflowSummary } from '@/api/types'
-import { isOverdue, matchesSearch, progressOf } from '../labels'
+import {
+  dueOffsetLabel,
+  isOverdue,
+  matchesSearch,
+  progressOf,
+  templateAssigneeLabel,
+} from '../labels'
 import { actionLabel, describeChanges as describe_ } from '../history'
 
 const describeChanges = (entry: { action: string; changes: Record<string, unknown> }) =>
@@ -95,5 +101,21 @@ describe('history', () => {
     expect(
       describeChanges({ action: 'workflow.updated', changes: { title: { from: 'A', to: 'B' } } }),
     ).toEqual(['Title: A → B'])
+  })
+})
+
+describe('template step labels', () => {
+  it('say what a placeholder stands for and keep an email as it is', () => {
+    expect(templateAssigneeLabel('it')).toBe('the IT team')
+    expect(templateAssigneeLabel('manager')).toBe("the employee's manager")
+    expect(templateAssigneeLabel('lead@x.example')).toBe('lead@x.example')
+    // Not a placeholder just because an object has such a property.
+    expect(templateAssigneeLabel('toString')).toBe('toString')
+  })
+
+  it('count the due offset from the start date, in words that agree with the number', () => {
+    expect(dueOffsetLabel(0)).toBe('Due on the start date')
+    expect(dueOffsetLabel(1)).toBe('Due 1 day after the start date')
+    expect(dueOffsetLabel(7)).toBe('Due 7 days after the start date')
   })
 })
