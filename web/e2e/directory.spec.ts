@@ -36,6 +36,22 @@ test.describe('directory', () => {
     await expect(dup.getByRole('alert').first()).toBeVisible()
   })
 
+  test("a workflow started from an employee's page is about them", async ({ page }) => {
+    await signIn(page, 'admin')
+    await page.goto('/employees')
+    await page.getByRole('link', { name: 'Jonas Weber' }).first().click()
+    await expect(page.getByRole('heading', { name: 'Jonas Weber' })).toBeVisible()
+    await page.getByRole('button', { name: 'New workflow' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.locator('label.choice', { hasText: 'New Employee Onboarding' }).click()
+    await dialog.getByRole('button', { name: 'Continue' }).click()
+    await expect(dialog.getByRole('combobox', { name: 'Employee' })).toHaveValue('Jonas Weber')
+    await dialog.getByRole('button', { name: 'Create workflow' }).click()
+
+    await expect(page).toHaveURL(/\/workflows\/[0-9a-f-]{36}$/)
+    await expect(page.getByRole('link', { name: 'Jonas Weber' })).toBeVisible()
+  })
+
   test('add an asset assigned to someone; filter the list', async ({ page }) => {
     await signIn(page, 'manager')
     await page.goto('/assets')
