@@ -52,6 +52,28 @@ test.describe('directory', () => {
     await expect(page.getByRole('link', { name: 'Jonas Weber' })).toBeVisible()
   })
 
+  test("a workflow started from an asset's page is about the asset and its holder", async ({
+    page,
+  }) => {
+    await signIn(page, 'admin')
+    await page.goto('/assets')
+    await page.getByRole('link', { name: 'MacBook Pro 14" M3' }).click()
+    await expect(page.getByRole('heading', { name: 'MacBook Pro 14" M3' })).toBeVisible()
+    await page.getByRole('button', { name: 'New workflow' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.locator('label.choice', { hasText: 'Emergency Replacement' }).click()
+    await dialog.getByRole('button', { name: 'Continue' }).click()
+    await expect(dialog.getByRole('combobox', { name: 'Asset' })).toHaveValue(
+      'MacBook Pro 14" M3 (LT-0001)',
+    )
+    await expect(dialog.getByRole('combobox', { name: 'Employee' })).toHaveValue('Tom Becker')
+    await dialog.getByRole('button', { name: 'Create workflow' }).click()
+
+    await expect(page).toHaveURL(/\/workflows\/[0-9a-f-]{36}$/)
+    await expect(page.getByRole('link', { name: 'Tom Becker' })).toBeVisible()
+    await expect(page.getByRole('link', { name: /MacBook Pro 14" M3/ })).toBeVisible()
+  })
+
   test('add an asset assigned to someone; filter the list', async ({ page }) => {
     await signIn(page, 'manager')
     await page.goto('/assets')

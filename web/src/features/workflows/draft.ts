@@ -30,6 +30,12 @@ export interface WorkflowDraft {
   steps: DraftStep[]
 }
 
+/** An employee and an asset chosen before the create dialog opened, with their labels. */
+export interface Chosen {
+  employee?: { id: string; label: string }
+  asset?: { id: string; label: string }
+}
+
 export function emptyDraft(): WorkflowDraft {
   return {
     template: '',
