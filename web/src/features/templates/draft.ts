@@ -2,6 +2,7 @@
 import type { NewTemplate, Priority, Template, TemplatePatch, WorkflowType } from '@/api/types'
 import { EMAIL } from '@/composables/useDraftForm'
 import type { DraftStep } from '@/features/workflows/draft'
+import { isPlaceholder } from '@/features/workflows/labels'
 
 export interface TemplateDraft {
   title: string
@@ -13,7 +14,6 @@ export interface TemplateDraft {
 }
 
 export const KEY_PATTERN = /^[a-z0-9_]{2,40}$/
-export const PLACEHOLDERS = ['it', 'manager', 'employee', 'assignee'] as const
 
 let nextKey = 1
 
@@ -74,11 +74,7 @@ export function templateErrors(draft: TemplateDraft): Record<string, string> {
     const problems: string[] = []
     if (!s.name.trim()) problems.push(`step ${n} needs a name`)
     const assignee = s.assignee?.trim() ?? ''
-    if (
-      assignee &&
-      !(PLACEHOLDERS as readonly string[]).includes(assignee) &&
-      !EMAIL.test(assignee)
-    )
+    if (assignee && !isPlaceholder(assignee) && !EMAIL.test(assignee))
       problems.push(
         `step ${n}'s assignee is neither an email nor it, manager, employee or assignee`,
       )

@@ -58,11 +58,14 @@ export const placeholderLabel = {
   assignee: "the workflow's assignee",
 } as const
 
+/** Whether a template step's `assignee` is a placeholder rather than an email. */
+export function isPlaceholder(assignee: string): assignee is keyof typeof placeholderLabel {
+  return Object.hasOwn(placeholderLabel, assignee)
+}
+
 /** A template step's assignee as people read it: a placeholder's meaning, or the email. */
 export function templateAssigneeLabel(assignee: string): string {
-  return Object.hasOwn(placeholderLabel, assignee)
-    ? placeholderLabel[assignee as keyof typeof placeholderLabel]
-    : assignee
+  return isPlaceholder(assignee) ? placeholderLabel[assignee] : assignee
 }
 
 /** When a template step falls due, counted from the workflow's start (its scheduled start, else
@@ -112,6 +115,11 @@ export function employeeName(
   employee: { first_name: string; last_name: string } | null | undefined,
 ): string {
   return employee ? `${employee.first_name} ${employee.last_name}`.trim() : ''
+}
+
+/** An asset as pickers and links name it. */
+export function assetLabel(asset: { name: string; asset_tag: string }): string {
+  return `${asset.name} (${asset.asset_tag})`
 }
 
 /** Matches a workflow against a free-text search of loaded items. */
